@@ -1,0 +1,153 @@
+// The one place that knows which database Tracer runs on. Everything above this file sees a
+// `Database`: drizzle over either PGlite (embedded, one serialised connection) or a
+// PostgreSQL server (a pool), with the same schema, migrations and SQL.
+import { mkdirSync } from 'node:fs';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
+import { sql, type SQL } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePostgres } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import lockfile from 'proper-lockfile';
+import { ConfigError, type DatabaseConfig } from '../config.ts';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+/** A transaction; inside `withOrg` it runs as the tenant role and sees one organisation only. */
+export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Anything queries can run on: the system handle or a transaction. */
+export type Queryable = Db | Tx;
+
+export interface Database {
+  readonly kind: 'pglite' | 'postgres';
+  /**
+   * Unscoped access, bypassing tenant isolation. Only for what precedes knowing the
+   * organisation (sign-in, sessions, tokens), migrations and administrator CLI commands.
+   */
+  readonly system: Db;
+  /** Runs `work` in one transaction as the tenant role, confined to organisation `orgId`. */
+  withOrg<T>(orgId: string, work: (tx: Tx) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** Rows of a raw SQL query, the same shape on both drivers. */
+export async function rows<T>(db: Queryable, query: SQL): Promise<T[]> {
+  const result = (await db.execute(query)) as unknown as { rows: T[] };
+  return result.rows;
+}
+
+export async function openDatabase(config: DatabaseConfig): Promise<Database> {
+  return config.kind === 'pglite' ? openPglite(config.dataDir) : openPostgres(config.url);
+}
+
+/** An in-memory PGlite database: used by tests and by benchmarks. */
+export async function openMemoryPglite(): Promise<Database> {
+  const client = await PGlite.create({ extensions: { pg_trgm, unaccent } });
+  return wrap('pglite', drizzlePglite({ client, schema }) as unknown as Db, () => client.close());
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const releaseLock = await lockDataDir(dataDir);
+  let client: PGlite;
+  try {
+    client = await PGlite.create(dataDir, { extensions: { pg_trgm, unaccent } });
+  } catch (error) {
+    await releaseLock();
+    throw new ConfigError(`Cannot open the embedded database in ${dataDir}: ${(error as Error).message}`);
+  }
+  return wrap('pglite', drizzlePglite({ client, schema }) as unknown as Db, async () => {
+    await client.close();
+    await releaseLock();
+  });
+}
+
+// PGlite must never be opened by two processes at once: it would corrupt the folder.
+async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    throw new ConfigError(
+      `Cannot create the data folder ${dataDir} (${(error as NodeJS.ErrnoException).code}); set TRACER_DATA_DIR to a writable folder`,
+    );
+  }
+  try {
+    return await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, stale: 10_000, update: 2_000 });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ELOCKED') {
+      throw new ConfigError(
+        `The embedded database in ${dataDir} is in use by another Tracer process (a running server?). ` +
+          'Stop it first, or use the web interface or API of the running server.',
+      );
+    }
+    throw new ConfigError(`Cannot lock the data folder ${dataDir} (${code}); set TRACER_DATA_DIR to a writable folder`);
+  }
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  pool.on('error', () => {
+    // An idle client lost its connection; the pool replaces it on next use.
+  });
+  try {
+    const client = await pool.connect();
+    client.release();
+  } catch (error) {
+    await pool.end();
+    throw new ConfigError(describePostgresError(url, error));
+  }
+  return wrap('postgres', drizzlePostgres({ client: pool, schema }) as unknown as Db, () => pool.end());
+}
+
+export function describePostgresError(url: string, error: unknown): string {
+  const where = safeDatabaseLabel(url);
+  const { code, message } = error as { code?: string; message?: string };
+  switch (code) {
+    case 'ECONNREFUSED':
+      return `Cannot connect to PostgreSQL at ${where}: connection refused. Is the server running? Check DATABASE_URL.`;
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return `Cannot connect to PostgreSQL at ${where}: unknown host. Check DATABASE_URL.`;
+    case '28P01':
+    case '28000':
+      return `PostgreSQL at ${where} refused the login. Check the user and password in DATABASE_URL.`;
+    case '3D000':
+      return `The database in DATABASE_URL does not exist on ${where}. Create it (createdb) or fix DATABASE_URL.`;
+    default:
+      return `Cannot connect to PostgreSQL at ${where}: ${message ?? String(error)}. Check DATABASE_URL.`;
+  }
+}
+
+/** host:port/database, never the password. */
+export function safeDatabaseLabel(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || '5432'}${parsed.pathname}`;
+  } catch {
+    return 'DATABASE_URL';
+  }
+}
+
+function wrap(kind: Database['kind'], system: Db, close: () => Promise<void>): Database {
+  let closed: Promise<void> | undefined;
+  return {
+    kind,
+    system,
+    withOrg(orgId, work) {
+      return system.transaction(async (tx) => {
+        // Both settings are transaction-local: they vanish at COMMIT/ROLLBACK, so a pooled
+        // connection never carries one request's organisation into the next.
+        await tx.execute(sql`select set_config('tracer.org_id', ${orgId}, true), set_config('role', 'tracer_app', true)`);
+        return work(tx);
+      });
+    },
+    close() {
+      closed ??= close();
+      return closed;
+    },
+  };
+}

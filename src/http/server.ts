@@ -1,0 +1,181 @@
+// The HTTP shell: builds the Fastify app, installs the cross-cutting plugins (security headers,
+// cookies, CSRF, rate limits, OpenAPI, errors, request context) and mounts each domain's routes.
+// Domain rules live in the domain folders; nothing here knows about catalogues or surveys.
+import { readFileSync } from 'node:fs';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import formbody from '@fastify/formbody';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, {
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type RawReplyDefaultExpression,
+  type RawRequestDefaultExpression,
+  type RawServerDefault,
+} from 'fastify';
+import { sql } from 'drizzle-orm';
+import { accountRoutes } from '../accounts/routes.ts';
+import type { Config } from '../config.ts';
+import type { Database } from '../db/database.ts';
+import { instanceSecret } from '../db/instance-settings.ts';
+import { homeRoutes } from '../web/home.tsx';
+import { renderErrorPage } from '../web/error-page.tsx';
+import { toProblem } from './problem.ts';
+import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
+
+export interface AppDependencies {
+  database: Database;
+  config: Config;
+  logger?: FastifyBaseLogger | boolean;
+}
+
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+const stylesheet = readFileSync(new URL('../web/assets/tracer.css', import.meta.url));
+
+/** Request fields that may be logged: never the query string, cookies or authorization. */
+const requestSerializer = (request: FastifyRequest) => ({
+  id: request.id,
+  method: request.method,
+  route: request.routeOptions?.url ?? request.url.split('?')[0],
+});
+
+export async function buildServer({ database, config, logger = false }: AppDependencies): Promise<App> {
+  const app = Fastify({
+    loggerInstance: typeof logger === 'object' ? logger : undefined,
+    logger: typeof logger === 'boolean' ? (logger ? { level: config.logLevel, serializers: { req: requestSerializer } } : false) : undefined,
+    bodyLimit: 1024 * 1024,
+    trustProxy: config.secureCookies,
+    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
+  } as Parameters<typeof Fastify>[0]).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    hsts: config.secureCookies,
+  });
+  await app.register(cookie);
+  await app.register(formbody);
+  await app.register(csrf, {
+    cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies, signed: false },
+    getUserInfo: csrfUserInfo,
+    csrfOpts: { hmacKey: await instanceSecret(database.system, 'csrf_hmac_key') },
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Tracer API',
+        version: '0.1.0',
+        description:
+          'Catalogue, participants, learning-cycle instruments, indicators and evaluation follow-through. ' +
+          'Authenticate with a session cookie (browser) or an API token: `Authorization: Bearer trc_…`. ' +
+          'Errors are RFC 9457 problem details.',
+      },
+      components: {
+        securitySchemes: {
+          bearerToken: { type: 'http', scheme: 'bearer', description: 'API token created on the API tokens page' },
+          sessionCookie: { type: 'apiKey', in: 'cookie', name: SESSION_COOKIE },
+        },
+      },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+  await app.register(requestContext, { database });
+
+  installErrorHandling(app);
+  installCsrfCheck(app);
+
+  app.get('/api/openapi.json', { schema: { tags: ['meta'], summary: 'This API as an OpenAPI 3 document' } }, async () =>
+    app.swagger(),
+  );
+  app.get('/health', { schema: { tags: ['meta'], summary: 'Liveness and database reachability' } }, async (_request, reply) => {
+    try {
+      await database.system.execute(sql`select 1`);
+      return { status: 'ok', database: database.kind };
+    } catch {
+      return reply.code(503).send({ status: 'unavailable', database: database.kind });
+    }
+  });
+  app.get('/assets/tracer.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet),
+  );
+
+  const deps = { database, config };
+  await app.register(accountRoutes, deps);
+  await app.register(homeRoutes, deps);
+  return app;
+}
+
+function wantsHtml(request: FastifyRequest): boolean {
+  if (request.url.startsWith('/api/')) return false;
+  const accept = request.headers.accept ?? '';
+  return accept.includes('text/html') || request.method !== 'GET' && (request.headers['content-type'] ?? '').includes('form');
+}
+
+function installErrorHandling(app: App): void {
+  app.setErrorHandler(async (error, request, reply) => {
+    const problem = toProblem(error, request.url.split('?')[0]!);
+    if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
+    if (problem.status === 429 && (error as { headers?: Record<string, string> }).headers) {
+      reply.headers((error as { headers: Record<string, string> }).headers);
+    }
+    return sendProblem(request, reply, problem);
+  });
+  app.setNotFoundHandler(async (request, reply) =>
+    sendProblem(request, reply, toProblem({ statusCode: 404, message: `No route ${request.method} ${request.url.split('?')[0]}` }, request.url.split('?')[0]!)),
+  );
+}
+
+function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: ReturnType<typeof toProblem>) {
+  if (wantsHtml(request)) {
+    if (problem.status === 401) return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
+    return reply.code(problem.status).type('text/html; charset=utf-8').send(renderErrorPage(request.pageContext(reply), problem));
+  }
+  return reply.code(problem.status).type('application/problem+json').send(problem);
+}
+
+// Writes authenticated by the session cookie (or any HTML form post) need a CSRF token;
+// API-token calls carry no ambient credential and are exempt.
+function installCsrfCheck(app: App): void {
+  app.addHook('preHandler', (request, reply, done) => {
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+    const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    const cookieAuthenticated = request.authenticatedBy === 'session';
+    if (unsafe && (isForm || cookieAuthenticated) && request.routeOptions.config?.csrf !== false) {
+      app.csrfProtection(request, reply, done);
+      return;
+    }
+    done();
+  });
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Set to false on routes that do their own request authentication (none yet). */
+    csrf?: boolean;
+  }
+}
