@@ -56,7 +56,6 @@ Configuration (environment):
     .description('Apply pending database migrations and exit')
     .action(() =>
       withDatabase(async (database) => {
-        await migrate(database);
         process.stdout.write(`Database is up to date (${database.kind}).\n`);
       }),
     );
@@ -66,7 +65,6 @@ Configuration (environment):
     .description('Load the demo organisation (a training centre with realistic data) into the database')
     .action(() =>
       withDatabase(async (database) => {
-        await migrate(database);
         const summary = await loadDemo(database);
         process.stdout.write(`${summary}\nSign in as admin@demo.tracer with password ${DEMO_PASSWORD}\n`);
       }),
@@ -80,7 +78,6 @@ Configuration (environment):
     .requiredOption('--name <name>', 'display name')
     .action((slug: string, options: { name: string }) =>
       withDatabase(async (database) => {
-        await migrate(database);
         const created = await createOrganisation(database.system, slug, options.name);
         process.stdout.write(`Created organisation ${created.slug} (${created.name}).\n`);
       }),
@@ -120,10 +117,12 @@ Configuration (environment):
   return program;
 }
 
+/** Opens the configured database, applies pending migrations, runs `work`, closes. */
 async function withDatabase(work: (database: Database, config: Config) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config.database);
   try {
+    await migrate(database);
     await work(database, config);
   } finally {
     await database.close();

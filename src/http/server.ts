@@ -61,6 +61,14 @@ export async function buildServer({ database, config, logger = false }: AppDepen
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
   } as Parameters<typeof Fastify>[0]).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
+  const routeList: RouteSummary[] = [];
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) {
+      routeList.push({ method, url: route.url, hidden: route.schema?.hide === true });
+    }
+  });
+  app.decorate('routeList', routeList);
+
   await app.register(helmet, {
     contentSecurityPolicy: {
       directives: {
@@ -173,7 +181,17 @@ function installCsrfCheck(app: App): void {
   });
 }
 
+export interface RouteSummary {
+  method: string;
+  url: string;
+  hidden: boolean;
+}
+
 declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route registered, for tests that walk them all. */
+    routeList: RouteSummary[];
+  }
   interface FastifyContextConfig {
     /** Set to false on routes that do their own request authentication (none yet). */
     csrf?: boolean;

@@ -1,17 +1,29 @@
-// Interface strings in English, French and Spanish. Each domain adds its keys to the three
-// JSON files; a test checks that the three files have exactly the same keys.
-import en from './en.json' with { type: 'json' };
-import es from './es.json' with { type: 'json' };
-import fr from './fr.json' with { type: 'json' };
+// Interface strings in English, French and Spanish. Each domain folder keeps its own
+// messages/{en,fr,es}.json; they are gathered here. A test checks that every domain's three
+// files have exactly the same keys and that no key is defined by two domains.
+import accountsEn from '../../accounts/messages/en.json' with { type: 'json' };
+import accountsEs from '../../accounts/messages/es.json' with { type: 'json' };
+import accountsFr from '../../accounts/messages/fr.json' with { type: 'json' };
+
+/** Every domain's message files, by domain name. Add a line per domain. */
+export const domainMessages = {
+  accounts: { en: accountsEn, fr: accountsFr, es: accountsEs },
+};
 
 export const languages = ['en', 'fr', 'es'] as const;
 export type Lang = (typeof languages)[number];
-export type MessageKey = keyof typeof en;
+
+type DomainKeys = { [D in keyof typeof domainMessages]: keyof (typeof domainMessages)[D]['en'] }[keyof typeof domainMessages];
+export type MessageKey = DomainKeys & string;
 export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
 
 export const languageNames: Record<Lang, string> = { en: 'English', fr: 'Français', es: 'Español' };
 
-const catalogues: Record<Lang, Record<string, string>> = { en, fr, es };
+function gather(lang: Lang): Record<string, string> {
+  return Object.assign({}, ...Object.values(domainMessages).map((domain) => domain[lang]));
+}
+
+const catalogues: Record<Lang, Record<string, string>> = { en: gather('en'), fr: gather('fr'), es: gather('es') };
 
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (languages as readonly string[]).includes(value);
@@ -19,8 +31,9 @@ export function isLang(value: unknown): value is Lang {
 
 export function translator(lang: Lang): Translate {
   const messages = catalogues[lang];
+  const fallback = catalogues.en;
   return (key, vars) => {
-    const template = messages[key] ?? en[key];
+    const template = messages[key] ?? fallback[key] ?? key;
     return vars === undefined ? template : template.replace(/\{(\w+)\}/g, (match, name: string) => String(vars[name] ?? match));
   };
 }
@@ -38,8 +51,4 @@ export function negotiateLanguage(acceptLanguage: string | undefined): Lang {
     .filter((entry) => Number.isFinite(entry.q) && entry.q > 0)
     .sort((a, b) => b.q - a.q);
   return ranked.map((entry) => entry.base).find(isLang) ?? 'en';
-}
-
-export function messageCatalogues(): Record<Lang, Record<string, string>> {
-  return catalogues;
 }

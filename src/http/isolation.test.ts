@@ -1,0 +1,80 @@
+// Organisation isolation through every GET route the server has: as each role of organisation
+// B, call each route (with path parameters filled with identifiers of organisation A's rows)
+// and fail if any response carries an identifier, e-mail or name belonging to A.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { sql } from 'drizzle-orm';
+import type { MemberRole } from '../accounts/schema.ts';
+import { rows, type Database } from '../db/database.ts';
+import { createTestDatabase } from '../testing/database.ts';
+import { createTestOrg, startTestServer, TestClient, type TestOrg, type TestServer } from '../testing/http.ts';
+import { seedIsolationFixture } from '../testing/isolation-fixture.ts';
+
+describe('organisation isolation over HTTP', () => {
+  let database: Database;
+  let server: TestServer;
+  let orgA: TestOrg;
+  let orgB: TestOrg;
+  let markersOfA: string[];
+
+  before(async () => {
+    database = await createTestDatabase();
+    orgA = await createTestOrg(database, 'victim');
+    orgB = await createTestOrg(database, 'intruder');
+    server = await startTestServer(database);
+    await seedIsolationFixture(database, server.url, orgA);
+    await seedIsolationFixture(database, server.url, orgB);
+    markersOfA = await collectMarkers(database, orgA);
+  });
+  after(async () => {
+    await server.close();
+    await database.close();
+  });
+
+  it('no GET route shows organisation A’s data to any role of organisation B', async () => {
+    const document = (await new TestClient(server.url).get<{ paths: Record<string, Record<string, unknown>> }>('/api/openapi.json')).body;
+    const getPaths = Object.entries(document.paths)
+      .filter(([, operations]) => 'get' in operations)
+      .map(([path]) => path)
+      .filter((path) => !path.startsWith('/api/docs'));
+    assert.ok(getPaths.length >= 8);
+    const idsOfA = markersOfA.filter((m) => /^[0-9a-f-]{36}$/.test(m)).slice(0, 25);
+    let calls = 0;
+    for (const role of ['administrator', 'evaluator', 'viewer', 'trainer'] as MemberRole[]) {
+      const client = await TestClient.signedIn(server.url, orgB.emails[role]);
+      for (const path of getPaths) {
+        const concrete = path.includes('{') ? idsOfA.map((id) => path.replace(/\{[^}]+\}/g, id)) : [path];
+        for (const url of concrete) {
+          for (const accept of ['application/json', 'text/html']) {
+            const response = await client.get(url, { accept });
+            calls++;
+            assert.ok(response.status < 500, `${role} GET ${url}: ${response.status}`);
+            const leaked = markersOfA.find((marker) => response.text.includes(marker));
+            assert.equal(leaked, undefined, `${role} of B sees "${leaked}" of A at GET ${url}`);
+          }
+        }
+      }
+    }
+    assert.ok(calls > 50);
+  });
+});
+
+/** Identifiers and names that belong only to organisation A. */
+async function collectMarkers(database: Database, org: TestOrg): Promise<string[]> {
+  const markers = new Set<string>([org.id, org.slug, ...Object.values(org.emails)]);
+  const tables = await rows<{ table: string; column: string }>(
+    database.system,
+    sql`select c.table_name as "table", c.column_name as "column" from information_schema.columns c
+         where c.table_schema = 'public' and c.data_type in ('uuid', 'text')
+           and exists (select 1 from information_schema.columns o where o.table_schema = 'public' and o.table_name = c.table_name and o.column_name = 'org_id')
+           and c.column_name <> 'org_id'`,
+  );
+  for (const { table, column } of tables) {
+    const values = await rows<{ value: string }>(
+      database.system,
+      sql`select distinct ${sql.identifier(column)}::text as value from ${sql.identifier(table)} where org_id = ${org.id} and ${sql.identifier(column)} is not null`,
+    );
+    for (const { value } of values) if (value.length >= 8 && value.includes(org.slug) || /^[0-9a-f-]{36}$/.test(value)) markers.add(value);
+  }
+  return [...markers];
+}
