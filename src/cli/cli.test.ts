@@ -110,6 +110,33 @@ describe('tracer command', { concurrency: false }, () => {
     );
   });
 
+  it('serves, and on SIGTERM closes cleanly and releases the embedded database', async () => {
+    const { spawn } = await import('node:child_process');
+    const bin = new URL('../../bin/tracer.js', import.meta.url).pathname;
+    const env: Record<string, string | undefined> = { ...process.env, NODE_TEST_CONTEXT: undefined, ...embedded(sharedDataDir, { PORT: '0' }) };
+    for (const key of Object.keys(env)) if (env[key] === undefined) delete env[key];
+    const child = spawn(process.execPath, [bin, 'serve'], { env: env as NodeJS.ProcessEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no URL printed: ${output}`)), 60_000);
+      child.stdout.on('data', () => {
+        const match = /running at (http:\/\/\S+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+    });
+    const health = await fetch(`${url}/health`);
+    assert.equal(health.status, 200);
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+    const database = await openDatabase({ kind: 'pglite', dataDir: sharedDataDir });
+    await database.close();
+  });
+
   it('says when the port is already in use', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
