@@ -46,7 +46,7 @@ export type App = FastifyInstance<
 const stylesheet = readFileSync(new URL('../web/assets/tracer.css', import.meta.url));
 
 /** Request fields that may be logged: never the query string, cookies or authorization. */
-const requestSerializer = (request: FastifyRequest) => ({
+export const requestSerializer = (request: FastifyRequest) => ({
   id: request.id,
   method: request.method,
   route: request.routeOptions?.url ?? request.url.split('?')[0],
@@ -54,8 +54,9 @@ const requestSerializer = (request: FastifyRequest) => ({
 
 export async function buildServer({ database, config, logger = false }: AppDependencies): Promise<App> {
   const app = Fastify({
-    loggerInstance: typeof logger === 'object' ? logger : undefined,
-    logger: typeof logger === 'boolean' ? (logger ? { level: config.logLevel, serializers: { req: requestSerializer } } : false) : undefined,
+    ...(typeof logger === 'object'
+      ? { loggerInstance: logger }
+      : { logger: logger ? { level: config.logLevel, serializers: { req: requestSerializer } } : false }),
     bodyLimit: 1024 * 1024,
     trustProxy: config.secureCookies,
     ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false } },
