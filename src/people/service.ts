@@ -62,7 +62,7 @@ export interface EnrolmentInput {
   completionDate?: string | null;
 }
 
-export const PARTICIPANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._\-]{0,63}$/;
+export const PARTICIPANT_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const EMAIL_PATTERN = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export function checkParticipant(input: ParticipantInput, currentYear = new Date().getUTCFullYear()): FieldIssue[] {
