@@ -1,11 +1,12 @@
 // Every query of the catalogue. Staff queries run in tenant transactions (row-level security
 // confines them to one organisation); public queries run as `tracer_public` (public-access.ts).
-import { and, asc, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql, type SQL } from 'drizzle-orm';
 import { rows, type Queryable, type Tx } from '../db/database.ts';
 import { activities, resourceActivities, resources, themes } from './schema.ts';
 import { defaultThemes } from './vocabulary.ts';
 
-export type ActivityRow = typeof activities.$inferSelect;
+export type ActivityRow = Omit<typeof activities.$inferSelect, 'searchVector'>;
+const { searchVector: _searchVector, ...activityFields } = getTableColumns(activities);
 export type ActivityValues = Omit<typeof activities.$inferInsert, 'orgId' | 'id' | 'searchVector' | 'createdAt' | 'updatedAt'>;
 export type ResourceRow = typeof resources.$inferSelect;
 export type ResourceValues = Omit<typeof resources.$inferInsert, 'orgId' | 'id' | 'searchVector' | 'createdAt'>;
@@ -51,12 +52,12 @@ export async function updateActivity(tx: Tx, id: string, values: Partial<Activit
     .update(activities)
     .set({ ...values, updatedAt: new Date() })
     .where(eq(activities.id, id))
-    .returning();
+    .returning(activityFields);
   return row;
 }
 
 export async function findActivity(tx: Queryable, id: string): Promise<ActivityRow | undefined> {
-  const [row] = await tx.select().from(activities).where(eq(activities.id, id));
+  const [row] = await tx.select(activityFields).from(activities).where(eq(activities.id, id));
   return row;
 }
 
@@ -83,7 +84,7 @@ export async function listActivities(tx: Queryable, filter: ActivityFilter, limi
   if (filter.theme) conditions.push(sql`${activities.themes} @> array[${filter.theme}]::text[]`);
   if (filter.year) conditions.push(sql`extract(year from ${activities.startDate})::int = ${filter.year}`);
   return tx
-    .select()
+    .select(activityFields)
     .from(activities)
     .where(conditions.length > 0 ? and(...conditions) : undefined)
     .orderBy(sql`${activities.startDate} desc nulls last`, asc(activities.code))
