@@ -91,17 +91,17 @@ describe('catalogue over HTTP', () => {
     assert.match(template.text, /^participant_id,given_name,family_name,email,gender,birth_year,nationality,residence_country,organisation,organisation_type,preferred_language,wg_seeing/);
   });
 
-  it('imports from the command line with file, row and column in every error', async () => {
+  it('imports from the command line with file, row and column in every error', { timeout: 900_000 }, async () => {
     const folder = mkdtempSync(join(tmpdir(), 'tracer-import-'));
     const file = join(folder, 'participants.csv');
     writeFileSync(file, 'participant_id,gender,nationality\nCLI-1,woman,SN\nCLI-2,robot,SN\n');
     const env = { DATABASE_URL: undefined, TRACER_DATA_DIR: join(folder, 'data'), TRACER_ORG: undefined };
-    assert.equal((await runCli(['org', 'create', 'cli-org', '--name', 'CLI'], { env })).code, 0);
-    const rejected = await runCli(['import', 'participants', file], { env });
+    assert.equal((await runCli(['org', 'create', 'cli-org', '--name', 'CLI'], { env, timeoutMs: 240_000 })).code, 0);
+    const rejected = await runCli(['import', 'participants', file], { env, timeoutMs: 240_000 });
     assert.equal(rejected.code, 1);
     assert.match(rejected.stderr, /participants\.csv, row 3, column gender: expected one of woman, man/);
     assert.match(rejected.stderr, /nothing was written/);
-    const partial = await runCli(['import', 'participants', file, '--skip-invalid'], { env });
+    const partial = await runCli(['import', 'participants', file, '--skip-invalid'], { env, timeoutMs: 240_000 });
     assert.equal(partial.code, 0, partial.stderr);
     assert.match(partial.stdout, /Imported 1 of 2 participants into cli-org \(1 rows skipped\)/);
   });
