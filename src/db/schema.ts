@@ -3,3 +3,5 @@
 export * from './tenancy-schema.ts';
 export * from './instance-schema.ts';
 export * from '../accounts/schema.ts';
+export * from '../catalogue/schema.ts';
+export * from '../people/schema.ts';

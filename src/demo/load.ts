@@ -3,6 +3,8 @@
 import { sql } from 'drizzle-orm';
 import { addMember, createOrganisation } from '../accounts/service.ts';
 import { rows, type Database } from '../db/database.ts';
+import { loadCatalogueDemo } from '../catalogue/demo.ts';
+import { loadPeopleDemo } from '../people/demo.ts';
 
 export const DEMO_ORG_SLUG = 'itc-demo';
 export const DEMO_PASSWORD = 'tracer-demo-2026';
@@ -21,6 +23,8 @@ export interface DemoContext {
 
 /** Domain steps, run in order after the organisation and its users exist. */
 export const demoSteps: Array<{ name: string; run: (ctx: DemoContext) => Promise<string> }> = [];
+demoSteps.push({ name: 'catalogue', run: loadCatalogueDemo });
+demoSteps.push({ name: 'people', run: loadPeopleDemo });
 
 export async function isEmpty(database: Database): Promise<boolean> {
   const [found] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from organisations`);

@@ -21,6 +21,9 @@ import Fastify, {
 } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { accountRoutes } from '../accounts/routes.ts';
+import { catalogueRoutes } from '../catalogue/routes.ts';
+import { importRoutes } from '../imports/routes.ts';
+import { peopleRoutes } from '../people/routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
@@ -136,6 +139,9 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   const deps = { database, config };
   await app.register(accountRoutes, deps);
   await app.register(homeRoutes, deps);
+  await app.register(catalogueRoutes, deps);
+  await app.register(peopleRoutes, deps);
+  await app.register(importRoutes, deps);
   return app;
 }
 

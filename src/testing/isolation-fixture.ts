@@ -9,4 +9,16 @@ export async function seedIsolationFixture(_database: Database, baseUrl: string,
   await admin.post('/api/tokens', { name: `token-${org.slug}` });
   const trainer = await TestClient.signedIn(baseUrl, org.emails.trainer);
   await trainer.post('/api/tokens', { name: `trainer-token-${org.slug}` });
+  await seedCatalogueAndPeople(admin, org.slug);
+}
+
+async function seedCatalogueAndPeople(admin: TestClient, slug: string): Promise<void> {
+  const code = `ACT-${slug}`;
+  const created = [
+    await admin.post('/api/activities', { code, title: `Activity of ${slug}`, modality: 'webinar', contact: `contact-${slug}@x.org`, cost: 1234, published: false }),
+    await admin.post('/api/resources', { title: `Resource of ${slug}`, type: 'guide', activityCodes: [code] }),
+    await admin.post('/api/participants', { participantId: `P-${slug}`, givenName: `Given-${slug}`, email: `person-${slug}@x.org`, nationality: 'SN' }),
+    await admin.post('/api/enrolments', { participantId: `P-${slug}`, activityCode: code, sponsor: `Sponsor-${slug}` }),
+  ];
+  for (const response of created) if (response.status >= 300) throw new Error(`isolation fixture: ${response.status} ${response.text}`);
 }

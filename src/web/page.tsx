@@ -55,6 +55,9 @@ function Layout({ ctx, title, children }: LayoutProps) {
                     <a href="/members">{t('nav.members')}</a>
                   </li>
                 )}
+                <li><a href="/activities">{t('nav.activities')}</a></li>
+                <li><a href="/participants">{t('nav.participants')}</a></li>
+                <li><a href="/catalogue">{t('nav.catalogue')}</a></li>
                 <li>
                   <a href="/tokens">{t('nav.tokens')}</a>
                 </li>

@@ -4,10 +4,18 @@
 import accountsEn from '../../accounts/messages/en.json' with { type: 'json' };
 import accountsEs from '../../accounts/messages/es.json' with { type: 'json' };
 import accountsFr from '../../accounts/messages/fr.json' with { type: 'json' };
+import catalogueEn from '../../catalogue/messages/en.json' with { type: 'json' };
+import catalogueEs from '../../catalogue/messages/es.json' with { type: 'json' };
+import catalogueFr from '../../catalogue/messages/fr.json' with { type: 'json' };
+import peopleEn from '../../people/messages/en.json' with { type: 'json' };
+import peopleEs from '../../people/messages/es.json' with { type: 'json' };
+import peopleFr from '../../people/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
   accounts: { en: accountsEn, fr: accountsFr, es: accountsEs },
+  catalogue: { en: catalogueEn, fr: catalogueFr, es: catalogueEs },
+  people: { en: peopleEn, fr: peopleFr, es: peopleEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;

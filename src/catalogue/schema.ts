@@ -1,0 +1,128 @@
+// Catalogue tables: themes (an editable vocabulary), activities, learning resources and the links
+// between resources and activities. `search_vector` columns are filled by triggers (see the custom
+// migration) with English, French and Spanish stems, accents removed. The anonymous public
+// catalogue reads these tables as the `tracer_public` role, which sees published rows only and has
+// no SELECT grant on private columns (cost, contact, capacity, replication notes).
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  customType,
+  date,
+  foreignKey,
+  index,
+  integer,
+  numeric,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { organisations } from '../accounts/schema.ts';
+import { orgIdColumn, orgIsolation } from '../db/tenancy-schema.ts';
+import { activityStatuses, feeTypes, modalities, resourceTypes } from './vocabulary.ts';
+
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const activityModality = pgEnum('activity_modality', modalities);
+export const activityFeeType = pgEnum('activity_fee_type', feeTypes);
+export const activityStatus = pgEnum('activity_status', activityStatuses);
+export const resourceType = pgEnum('resource_type', resourceTypes);
+
+export const themes = pgTable(
+  'themes',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    code: text('code').notNull(),
+    labelEn: text('label_en').notNull(),
+    labelFr: text('label_fr').notNull(),
+    labelEs: text('label_es').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.code] }), orgIsolation()],
+);
+
+export const activities = pgTable(
+  'activities',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    code: text('code').notNull(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    themes: text('themes').array().notNull().default(sql`'{}'::text[]`),
+    modality: activityModality('modality').notNull(),
+    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    startDate: date('start_date'),
+    endDate: date('end_date'),
+    /** ISO 3166-1 alpha-2; null for online activities. */
+    country: text('country'),
+    city: text('city'),
+    /** M49 region and sub-region of `country`, derived on write for facets. */
+    region: text('region'),
+    subRegion: text('sub_region'),
+    feeType: activityFeeType('fee_type').notNull().default('free'),
+    /** Open to individual applicants (true) or tailor-made for one client (false). */
+    isOpen: boolean('is_open').notNull().default(true),
+    targetGroups: text('target_groups').array().notNull().default(sql`'{}'::text[]`),
+    programme: text('programme'),
+    markers: text('markers').array().notNull().default(sql`'{}'::text[]`),
+    status: activityStatus('status').notNull().default('planned'),
+    capacity: integer('capacity'),
+    cost: numeric('cost', { precision: 14, scale: 2 }),
+    replicationNotes: text('replication_notes'),
+    contact: text('contact'),
+    published: boolean('published').notNull().default(false),
+    searchVector: tsvector('search_vector'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex('activities_code_key').on(t.orgId, t.code),
+    index('activities_start_idx').on(t.orgId, t.startDate),
+    index('activities_search_idx').using('gin', t.searchVector),
+    orgIsolation(),
+  ],
+);
+
+export const resources = pgTable(
+  'resources',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    title: text('title').notNull(),
+    description: text('description').notNull().default(''),
+    type: resourceType('type').notNull(),
+    languages: text('languages').array().notNull().default(sql`'{}'::text[]`),
+    licence: text('licence'),
+    url: text('url'),
+    themes: text('themes').array().notNull().default(sql`'{}'::text[]`),
+    openAccess: boolean('open_access').notNull().default(true),
+    published: boolean('published').notNull().default(false),
+    searchVector: tsvector('search_vector'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.id] }),
+    uniqueIndex('resources_title_key').on(t.orgId, t.title),
+    index('resources_search_idx').using('gin', t.searchVector),
+    orgIsolation(),
+  ],
+);
+
+export const resourceActivities = pgTable(
+  'resource_activities',
+  {
+    orgId: orgIdColumn(),
+    resourceId: uuid('resource_id').notNull(),
+    activityId: uuid('activity_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.resourceId, t.activityId] }),
+    foreignKey({ columns: [t.orgId, t.resourceId], foreignColumns: [resources.orgId, resources.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }).onDelete('cascade'),
+    orgIsolation(),
+  ],
+);

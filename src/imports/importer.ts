@@ -1,0 +1,184 @@
+// Imports a table file of one kind: the whole file is read and validated first, then written in
+// one transaction — all rows or none, unless `skipInvalid`, which writes the valid rows and
+// reports the rest. Every problem names the file, the spreadsheet row, the column and what was
+// expected.
+import type { Actor } from '../accounts/service.ts';
+import type { Database, Tx } from '../db/database.ts';
+import { readTable, restoreNeutralised, TableError, writeTable, type TableFormat } from './table.ts';
+
+export interface ImportIssue {
+  file: string;
+  /** Spreadsheet row number (the header is row 1); 1 for problems with the header. */
+  row: number;
+  column: string;
+  message: string;
+}
+
+/** One kind of importable record (activities, participants, …), defined by its domain. */
+export interface ImportKind<Input> {
+  name: string;
+  /** Columns of the published template and of exports, in order. */
+  columns: readonly string[];
+  required: readonly string[];
+  /** The natural key column: re-importing a key updates its record. */
+  keyColumn: string;
+  key(input: Input): string;
+  /** Turns cells into an input; cell-level problems go to `issues` as [column, message]. */
+  parse(cell: (column: string) => string, issues: Array<[string, string]>): Input;
+  /** Loads what validation needs from the database; returns the per-record rule check. */
+  prepare(tx: Tx, actor: Actor, inputs: Input[]): Promise<(input: Input) => Array<{ field: string; message: string }>>;
+  write(tx: Tx, actor: Actor, inputs: Input[]): Promise<void>;
+  exportRows(tx: Tx, actor: Actor): Promise<string[][]>;
+}
+
+export interface ImportOptions {
+  fileName: string;
+  bytes: Uint8Array;
+  skipInvalid?: boolean;
+  onProgress?: (message: string) => void;
+}
+
+export interface ImportReport {
+  kind: string;
+  file: string;
+  rows: number;
+  written: number;
+  skipped: number;
+  issues: ImportIssue[];
+}
+
+export class ImportRejected extends Error {
+  constructor(readonly report: ImportReport) {
+    super(`${report.file}: ${report.issues.length} problem(s); nothing was written`);
+  }
+}
+
+class RollBack extends Error {
+  constructor(readonly report: ImportReport) {
+    super('roll back');
+  }
+}
+
+export async function importTable<Input>(database: Database, actor: Actor, kind: ImportKind<Input>, options: ImportOptions): Promise<ImportReport> {
+  const { fileName, onProgress = () => {} } = options;
+  let table;
+  try {
+    table = await readTable(fileName, options.bytes);
+  } catch (error) {
+    if (error instanceof TableError) throw new ImportRejected(emptyReport(kind, fileName, [{ file: fileName, row: 1, column: '', message: error.message }]));
+    throw error;
+  }
+  const headerIssues = checkHeader(kind, fileName, table.header);
+  if (headerIssues.length > 0) throw new ImportRejected(emptyReport(kind, fileName, headerIssues));
+  onProgress(`${fileName}: read ${table.rows.length} rows`);
+
+  const parsed = table.rows.map((cells, index) => {
+    const issues: Array<[string, string]> = [];
+    const cell = (column: string) => {
+      const at = table.header.indexOf(column);
+      return at < 0 ? '' : restoreNeutralised((cells[at] ?? '').trim());
+    };
+    return { row: index + 2, input: kind.parse(cell, issues), issues };
+  });
+
+  try {
+    return await database.withOrg(actor.orgId, async (tx) => {
+      const check = await kind.prepare(tx, actor, parsed.map((entry) => entry.input));
+      const issues: ImportIssue[] = [];
+      const seenKeys = new Map<string, number>();
+      const valid: Input[] = [];
+      for (const [index, entry] of parsed.entries()) {
+        const rowIssues = [...entry.issues.map(([column, message]) => ({ column, message }))];
+        if (rowIssues.length === 0) rowIssues.push(...check(entry.input).map(({ field, message }) => ({ column: field, message })));
+        const key = kind.key(entry.input);
+        const firstRow = seenKeys.get(key);
+        if (firstRow !== undefined) rowIssues.push({ column: kind.keyColumn, message: `duplicate of row ${firstRow}; expected each ${kind.keyColumn} once per file` });
+        else seenKeys.set(key, entry.row);
+        if (rowIssues.length === 0) valid.push(entry.input);
+        else issues.push(...rowIssues.map((issue) => ({ file: fileName, row: entry.row, ...issue })));
+        if ((index + 1) % 5000 === 0) onProgress(`${fileName}: validated ${index + 1}/${parsed.length} rows`);
+      }
+      const report: ImportReport = { kind: kind.name, file: fileName, rows: parsed.length, written: 0, skipped: parsed.length - valid.length, issues };
+      if (issues.length > 0 && !options.skipInvalid) throw new RollBack(report);
+      for (let start = 0; start < valid.length; start += 5000) {
+        await kind.write(tx, actor, valid.slice(start, start + 5000));
+        report.written = Math.min(valid.length, start + 5000);
+        onProgress(`${fileName}: wrote ${report.written}/${valid.length} rows`);
+      }
+      return report;
+    });
+  } catch (error) {
+    if (error instanceof RollBack) throw new ImportRejected(error.report);
+    throw error;
+  }
+}
+
+function checkHeader(kind: { columns: readonly string[]; required: readonly string[] }, fileName: string, header: string[]): ImportIssue[] {
+  const issues: ImportIssue[] = [];
+  for (const column of kind.required) {
+    if (!header.includes(column)) issues.push({ file: fileName, row: 1, column, message: `missing column "${column}"; expected the columns ${kind.columns.join(',')}` });
+  }
+  for (const column of header) {
+    if (column !== '' && !kind.columns.includes(column)) issues.push({ file: fileName, row: 1, column, message: `unknown column "${column}"; expected some of ${kind.columns.join(',')}` });
+  }
+  return issues;
+}
+
+function emptyReport(kind: { name: string }, file: string, issues: ImportIssue[]): ImportReport {
+  return { kind: kind.name, file, rows: 0, written: 0, skipped: 0, issues };
+}
+
+export async function exportTable<Input>(database: Database, actor: Actor, kind: ImportKind<Input>, format: TableFormat): Promise<Buffer> {
+  const rows = await database.withOrg(actor.orgId, (tx) => kind.exportRows(tx, actor));
+  return writeTable(format, [...kind.columns], rows, kind.name);
+}
+
+export async function templateTable(kind: { name: string; columns: readonly string[] }, format: TableFormat): Promise<Buffer> {
+  return writeTable(format, [...kind.columns], [], kind.name);
+}
+
+export function describeIssue(issue: ImportIssue): string {
+  return `${issue.file}, row ${issue.row}, column ${issue.column || '(file)'}: ${issue.message}`;
+}
+
+// ---------------------------------------------------------------- cell parsers
+
+export const cells = {
+  text(value: string): string | null {
+    return value === '' ? null : value;
+  },
+  list(value: string): string[] {
+    return value.split(';').map((item) => item.trim()).filter((item) => item !== '');
+  },
+  lowerList(value: string): string[] {
+    return cells.list(value).map((item) => item.toLowerCase());
+  },
+  integer(value: string, column: string, issues: Array<[string, string]>): number | null {
+    if (value === '') return null;
+    if (!/^-?\d+$/.test(value)) {
+      issues.push([column, `expected a whole number, got "${value}"`]);
+      return null;
+    }
+    return Number(value);
+  },
+  number(value: string, column: string, issues: Array<[string, string]>): number | null {
+    if (value === '') return null;
+    const parsed = Number(value);
+    if (!Number.isFinite(parsed)) {
+      issues.push([column, `expected a number, got "${value}"`]);
+      return null;
+    }
+    return parsed;
+  },
+  boolean(value: string, column: string, issues: Array<[string, string]>, fallback: boolean): boolean {
+    const lower = value.toLowerCase();
+    if (lower === '') return fallback;
+    if (['yes', 'true', '1', 'y', 'oui', 'sí', 'si'].includes(lower)) return true;
+    if (['no', 'false', '0', 'n', 'non'].includes(lower)) return false;
+    issues.push([column, `expected yes or no, got "${value}"`]);
+    return fallback;
+  },
+  yesNo(value: boolean): string {
+    return value ? 'yes' : 'no';
+  },
+};

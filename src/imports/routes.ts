@@ -1,0 +1,88 @@
+// Import, export and templates over HTTP for every kind (the CLI does the same from files).
+import { Type } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Database } from '../db/database.ts';
+import { Problem } from '../http/problem.ts';
+import { requireRole } from '../http/request-context.ts';
+import { staffSecurity } from '../http/schemas.ts';
+import { describeIssue, exportTable, ImportRejected, importTable, templateTable } from './importer.ts';
+import { importKind, importKindNames, type ImportKindName } from './kinds.ts';
+
+const KindParam = Type.Object({ kind: Type.Union(importKindNames.map((name) => Type.Literal(name))) });
+const FormatParam = Type.Object({
+  kind: Type.Union(importKindNames.map((name) => Type.Literal(name))),
+  format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+});
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+const TAGS = ['imports'];
+
+export function rejectedProblem(error: ImportRejected): Problem {
+  return new Problem(
+    422,
+    `${error.report.file}: ${error.report.issues.length} problem(s); nothing was written. ${error.report.issues.slice(0, 5).map(describeIssue).join('; ')}`,
+    error.report.issues.map((issue) => ({ field: `row ${issue.row}/${issue.column}`, message: issue.message })),
+  );
+}
+
+export const importRoutes: FastifyPluginAsync<{ database: Database }> = async (app, { database }) => {
+  app.addContentTypeParser(['text/csv', 'application/octet-stream', XLSX], { parseAs: 'buffer', bodyLimit: 50 * 1024 * 1024 }, (_request, body, done) =>
+    done(null, body),
+  );
+
+  app.post(
+    '/api/imports/:kind',
+    {
+      bodyLimit: 50 * 1024 * 1024,
+      preHandler: requireRole('administrator', 'evaluator'),
+      schema: {
+        tags: TAGS,
+        summary: 'Import a CSV or XLSX file (the request body); all rows or none unless skipInvalid',
+        security: staffSecurity,
+        params: KindParam,
+        querystring: Type.Object({ skipInvalid: Type.Optional(Type.Boolean()), fileName: Type.Optional(Type.String({ maxLength: 200 })) }),
+      },
+    },
+    async (request) => {
+      const { kind } = request.params as { kind: ImportKindName };
+      const { skipInvalid, fileName } = request.query as { skipInvalid?: boolean; fileName?: string };
+      if (!Buffer.isBuffer(request.body)) throw new Problem(415, 'Send the file as the body with Content-Type text/csv or the XLSX media type');
+      const name = fileName ?? `${kind}.${request.headers['content-type']?.startsWith(XLSX) ? 'xlsx' : 'csv'}`;
+      try {
+        return await importTable(database, request.actor!, importKind(kind), { fileName: name, bytes: request.body, skipInvalid: skipInvalid === true });
+      } catch (error) {
+        if (error instanceof ImportRejected) throw rejectedProblem(error);
+        throw error;
+      }
+    },
+  );
+
+  app.get(
+    '/api/exports/:kind.:format',
+    {
+      preHandler: requireRole(),
+      schema: { tags: TAGS, summary: 'Export every record of a kind as CSV or XLSX (personal data only for permitted roles)', security: staffSecurity, params: FormatParam },
+    },
+    async (request, reply) => {
+      const { kind, format } = request.params as { kind: ImportKindName; format: 'csv' | 'xlsx' };
+      const file = await exportTable(database, request.actor!, importKind(kind), format);
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX)
+        .header('content-disposition', `attachment; filename="${kind}.${format}"`)
+        .header('cache-control', 'no-store')
+        .send(file);
+    },
+  );
+
+  app.get(
+    '/api/templates/:kind.:format',
+    { schema: { tags: TAGS, summary: 'An empty import template with the expected columns', params: FormatParam } },
+    async (request, reply) => {
+      const { kind, format } = request.params as { kind: ImportKindName; format: 'csv' | 'xlsx' };
+      const file = await templateTable(importKind(kind), format);
+      return reply
+        .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX)
+        .header('content-disposition', `attachment; filename="${kind}-template.${format}"`)
+        .send(file);
+    },
+  );
+};

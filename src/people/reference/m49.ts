@@ -1,0 +1,101 @@
+// UN M49 regions and sub-regions for every ISO 3166-1 alpha-2 country, and the UN lists of
+// least developed countries (LDC), landlocked developing countries (LLDC) and small island
+// developing states (SIDS).
+//
+// Sources (as of 2026-11, checked against the lists published at that date):
+// - M49: UN Statistics Division, "Standard country or area codes for statistical use (M49)",
+//   https://unstats.un.org/unsd/methodology/m49/ (sub-region level; Taiwan is placed in Eastern Asia
+//   and Antarctica has no region, as in M49).
+// - LDC: UN-OHRLLS / CDP list of 44 LDCs after the graduation of São Tomé and Príncipe (Dec 2024),
+//   https://www.un.org/ohrlls/content/list-ldcs
+// - LLDC: UN-OHRLLS list of 32 LLDCs, https://www.un.org/ohrlls/content/list-lldcs
+// - SIDS: UN-OHRLLS list of 39 UN-member SIDS and 18+ associate members (both flagged),
+//   https://www.un.org/ohrlls/content/list-sids
+
+export const regions = ['africa', 'americas', 'asia', 'europe', 'oceania'] as const;
+export type Region = (typeof regions)[number];
+
+export const subRegions = {
+  northern_africa: { region: 'africa', m49: '015', countries: 'DZ EG LY MA SD TN EH' },
+  sub_saharan_africa: {
+    region: 'africa',
+    m49: '202',
+    countries:
+      'AO BJ BW BF BI CV CM CF TD KM CG CD CI DJ GQ ER SZ ET GA GM GH GN GW KE LS LR MG MW ML MR MU YT MZ NA NE NG RE RW SH ST SN SC SL SO ZA SS TG UG TZ ZM ZW IO TF',
+  },
+  latin_america_caribbean: {
+    region: 'americas',
+    m49: '419',
+    countries:
+      'AI AG AR AW BS BB BZ BO BQ BV BR VG KY CL CO CR CU CW DM DO EC SV FK GF GD GP GT GY HT HN JM MQ MX MS NI PA PY PE PR BL KN LC MF VC SX GS SR TT TC UY VE VI',
+  },
+  northern_america: { region: 'americas', m49: '021', countries: 'BM CA GL PM US' },
+  central_asia: { region: 'asia', m49: '143', countries: 'KZ KG TJ TM UZ' },
+  eastern_asia: { region: 'asia', m49: '030', countries: 'CN HK MO KP JP MN KR TW' },
+  south_eastern_asia: { region: 'asia', m49: '035', countries: 'BN KH ID LA MY MM PH SG TH TL VN' },
+  southern_asia: { region: 'asia', m49: '034', countries: 'AF BD BT IN IR MV NP PK LK' },
+  western_asia: { region: 'asia', m49: '145', countries: 'AM AZ BH CY GE IQ IL JO KW LB OM QA SA PS SY TR AE YE' },
+  eastern_europe: { region: 'europe', m49: '151', countries: 'BY BG CZ HU PL MD RO RU SK UA' },
+  northern_europe: { region: 'europe', m49: '154', countries: 'AX DK EE FO FI GG IS IE IM JE LV LT NO SJ SE GB' },
+  southern_europe: { region: 'europe', m49: '039', countries: 'AL AD BA HR GI GR VA IT MT ME MK PT SM RS SI ES' },
+  western_europe: { region: 'europe', m49: '155', countries: 'AT BE FR DE LI LU MC NL CH' },
+  australia_new_zealand: { region: 'oceania', m49: '053', countries: 'AU CX CC HM NZ NF' },
+  melanesia: { region: 'oceania', m49: '054', countries: 'FJ NC PG SB VU' },
+  micronesia: { region: 'oceania', m49: '057', countries: 'GU KI MH FM NR MP PW UM' },
+  polynesia: { region: 'oceania', m49: '061', countries: 'AS CK PF NU PN WS TK TO TV WF' },
+} as const satisfies Record<string, { region: Region; m49: string; countries: string }>;
+export type SubRegion = keyof typeof subRegions;
+
+/** Countries in no M49 region. */
+const WITHOUT_REGION = ['AQ'];
+
+const LDC = `AO BJ BF BI CF TD KM CD DJ ER ET GM GN GW LS LR MG MW ML MR MZ NE RW SN SL SO SS SD TG UG TZ ZM
+  AF BD KH LA MM NP TL YE HT KI SB TV`;
+const LLDC = `BW BF BI CF TD ET LS MW ML NE RW SS UG ZM ZW SZ AF AM AZ BT KZ KG LA MN NP TJ TM UZ MK MD BO PY`;
+const SIDS = `AG BS BH BB BZ CV KM CU DM DO FJ GD GW GY HT JM KI MV MH FM MU NR PW PG WS ST SC SG SB KN LC VC SR TL TO TT TV VU
+  AS AI AW BM VG KY CK CW PF GP GU MQ MS NC NU PR MP SX TC VI`;
+
+const codes = (list: string) => new Set(list.split(/\s+/).filter((code) => code !== ''));
+const ldcSet = codes(LDC);
+const lldcSet = codes(LLDC);
+const sidsSet = codes(SIDS);
+
+export interface CountryInfo {
+  code: string;
+  region: Region | null;
+  subRegion: SubRegion | null;
+  ldc: boolean;
+  lldc: boolean;
+  sids: boolean;
+}
+
+const countryTable = new Map<string, CountryInfo>();
+for (const [subRegion, entry] of Object.entries(subRegions) as Array<[SubRegion, (typeof subRegions)[SubRegion]]>) {
+  for (const code of codes(entry.countries)) {
+    countryTable.set(code, { code, region: entry.region, subRegion, ldc: ldcSet.has(code), lldc: lldcSet.has(code), sids: sidsSet.has(code) });
+  }
+}
+for (const code of WITHOUT_REGION) countryTable.set(code, { code, region: null, subRegion: null, ldc: false, lldc: false, sids: false });
+
+/** Every ISO 3166-1 alpha-2 code, sorted. */
+export const countryCodes: readonly string[] = [...countryTable.keys()].sort();
+
+export function isCountryCode(value: string): boolean {
+  return countryTable.has(value);
+}
+
+/** M49 and development-group facts about a country; undefined for an unknown code. */
+export function countryInfo(code: string): CountryInfo | undefined {
+  return countryTable.get(code.toUpperCase());
+}
+
+const displayNames = new Map<string, Intl.DisplayNames>();
+/** The country's name in a language, from the runtime's CLDR data. */
+export function countryName(code: string, lang: string): string {
+  let names = displayNames.get(lang);
+  if (!names) {
+    names = new Intl.DisplayNames([lang], { type: 'region' });
+    displayNames.set(lang, names);
+  }
+  return names.of(code) ?? code;
+}
