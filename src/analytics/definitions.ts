@@ -125,13 +125,20 @@ export function validateDefinition(input: unknown, prefix = 'definition'): Defin
     return { ok: false, errors: [{ field: `${prefix}/kind`, message: `must be one of ${definitionKinds.join(', ')}` }] };
   }
   const schema = definitionSchemas[kind as DefinitionKind];
-  const errors = [...Value.Errors(schema, input)].map((error) => ({
-    field: `${prefix}${error.path || ''}`,
-    message: allowedLiterals(error.schema) ?? error.message,
-  }));
+  const errors = firstPerField(
+    [...Value.Errors(schema, input)].map((error) => ({
+      field: `${prefix}${error.path || ''}`,
+      message: allowedLiterals(error.schema) ?? error.message,
+    })),
+  );
   const extra = checkDimensionValues(input as IndicatorDefinition, prefix);
   if (errors.length > 0 || extra.length > 0) return { ok: false, errors: [...errors, ...extra] };
   return { ok: true, definition: input as IndicatorDefinition };
+}
+
+/** TypeBox may report one missing field twice (required, then its type): keep the first. */
+function firstPerField(issues: FieldIssue[]): FieldIssue[] {
+  return issues.filter((issue, index) => issues.findIndex((other) => other.field === issue.field) === index);
 }
 
 /** "must be one of …" instead of TypeBox's "Expected union value" for a union of literals. */

@@ -78,14 +78,14 @@ export interface TargetInput {
   target: number | null;
 }
 
-/** Sets the baseline and target of an indicator for a period (a year or a range of years). */
-export async function setTarget(tx: Tx, actor: Actor, key: string, periodText: string, input: TargetInput): Promise<Target> {
+/** Sets the baseline and target of an indicator for a period (a year or a range of years). No actor: the CLI. */
+export async function setTarget(tx: Tx, actor: Actor | undefined, key: string, periodText: string, input: TargetInput): Promise<Target> {
   const period = parsePeriodOrThrow(periodText, 'period');
   await installStandardIndicators(tx);
   const indicator = await repository.findIndicatorRow(tx, key);
   if (!indicator) throw noSuchIndicator(key);
   checkTargetValues(input, indicator.unit);
-  const saved = await repository.upsertTarget(tx, { indicatorKey: key, period, ...input, updatedBy: actor.userId });
+  const saved = await repository.upsertTarget(tx, { indicatorKey: key, period, ...input, updatedBy: actor?.userId ?? null });
   await audit(tx, actor, 'indicator.target_set', `indicator:${key}`, { period: formatPeriod(period), ...input });
   return toTarget(saved);
 }

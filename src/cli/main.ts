@@ -3,6 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { memberRoles, type MemberRole } from '../accounts/schema.ts';
 import { AccountError, addMember, createOrganisation, listOrganisations, resolveOrganisation } from '../accounts/service.ts';
+import { registerAnalyticsCommands } from '../analytics/cli.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -114,11 +115,12 @@ Configuration (environment):
       }),
     );
 
+  registerAnalyticsCommands(program);
   return program;
 }
 
 /** Opens the configured database, applies pending migrations, runs `work`, closes. */
-async function withDatabase(work: (database: Database, config: Config) => Promise<void>): Promise<void> {
+export async function withDatabase(work: (database: Database, config: Config) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config.database);
   try {

@@ -2,6 +2,7 @@
 // that `npm start` always shows a living system. Each domain adds its own step to `demoSteps`.
 import { sql } from 'drizzle-orm';
 import { addMember, createOrganisation } from '../accounts/service.ts';
+import { analyticsDemoStep } from '../analytics/demo.ts';
 import { rows, type Database } from '../db/database.ts';
 
 export const DEMO_ORG_SLUG = 'itc-demo';
@@ -21,6 +22,7 @@ export interface DemoContext {
 
 /** Domain steps, run in order after the organisation and its users exist. */
 export const demoSteps: Array<{ name: string; run: (ctx: DemoContext) => Promise<string> }> = [];
+demoSteps.push({ name: 'analytics', run: analyticsDemoStep });
 
 export async function isEmpty(database: Database): Promise<boolean> {
   const [found] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from organisations`);

@@ -55,6 +55,7 @@ function Layout({ ctx, title, children }: LayoutProps) {
                     <a href="/members">{t('nav.members')}</a>
                   </li>
                 )}
+                <li><a href="/indicators">{t('nav.indicators')}</a></li>
                 <li>
                   <a href="/tokens">{t('nav.tokens')}</a>
                 </li>

@@ -4,10 +4,14 @@
 import accountsEn from '../../accounts/messages/en.json' with { type: 'json' };
 import accountsEs from '../../accounts/messages/es.json' with { type: 'json' };
 import accountsFr from '../../accounts/messages/fr.json' with { type: 'json' };
+import analyticsEn from '../../analytics/messages/en.json' with { type: 'json' };
+import analyticsEs from '../../analytics/messages/es.json' with { type: 'json' };
+import analyticsFr from '../../analytics/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
   accounts: { en: accountsEn, fr: accountsFr, es: accountsEs },
+  analytics: { en: analyticsEn, fr: analyticsFr, es: analyticsEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
