@@ -3,7 +3,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import {
+  cellFromAggregates,
   compareShares,
+  pairedTests,
   meanCell,
   pairedTTest,
   ratioCell,
@@ -199,6 +201,26 @@ describe('cells and suppression', () => {
     const comparison = compareShares(large, other);
     assert.equal(comparison.kind, 'compared');
     assert.ok(comparison.kind === 'compared' && comparison.pValue < 0.001);
+  });
+});
+
+describe('cells from one aggregate row', () => {
+  it('build the cell of the statistic the definition produces', () => {
+    assert.equal(cellFromAggregates({ statistic: 'share', numerator: 81, denominator: 263, missing: 0 }).kind, 'estimate');
+    const mean = cellFromAggregates({ statistic: 'mean', n: 8, sum: 40, sumOfSquares: 232, missing: 0 });
+    assert.ok(mean.kind === 'estimate' && mean.statistic === 'mean' && mean.value === 5);
+    const ratio = cellFromAggregates({ statistic: 'ratio', numerator: 100, denominator: 4, missing: 0 });
+    assert.equal(ratio.kind, 'suppressed');
+  });
+
+  it('run both paired tests on Student’s sleep data, and none on a suppressed cell', () => {
+    const tests = pairedTests(momentsOf(sleepDifferences), { nonZero: 9, zero: 1, positiveRankSum: 45, tieCorrection: 6 });
+    assert.ok(tests.kind === 'tested');
+    assertPrinted(tests.tTest!.pValue, '0.002833');
+    assertPrinted(tests.wilcoxon!.pValue, '0.009091');
+    assert.deepEqual(pairedTests(momentsOf([1, 2, 3]), { nonZero: 3, zero: 0, positiveRankSum: 6, tieCorrection: 0 }), { kind: 'suppressed', n: 3 });
+    const same = pairedTests(momentsOf([0, 0, 0, 0, 0]), { nonZero: 0, zero: 5, positiveRankSum: 0, tieCorrection: 0 });
+    assert.deepEqual(same, { kind: 'tested', tTest: null, wilcoxon: null });
   });
 });
 

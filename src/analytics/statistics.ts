@@ -367,3 +367,42 @@ export function compareShares(a: ShareCell, b: ShareCell): Comparison {
   if (a.kind === 'suppressed' || b.kind === 'suppressed') return { kind: 'not_compared', reason: 'suppressed' };
   return { kind: 'compared', ...twoProportionZTest(a, b) };
 }
+
+// ------------------------------------------------------------------ from one aggregate row
+
+/** One cell's aggregates as the SQL engine returns them (see the contract at the top). */
+export type CellAggregates =
+  | ({ statistic: 'share' } & ShareCounts)
+  | ({ statistic: 'mean' } & MeanCounts)
+  | ({ statistic: 'ratio' } & ShareCounts);
+
+export function cellFromAggregates(aggregates: CellAggregates, policy = defaultSuppression, confidence = DEFAULT_CONFIDENCE): Cell {
+  switch (aggregates.statistic) {
+    case 'share':
+      return shareCell(aggregates, policy, confidence);
+    case 'mean':
+      return meanCell(aggregates, policy, confidence);
+    case 'ratio':
+      return ratioCell(aggregates, policy);
+  }
+}
+
+/** Pre/post tests of one cell; null where a test is undefined (all differences equal, or all zero). */
+export type PairedTests =
+  | { kind: 'suppressed'; n: number }
+  | { kind: 'tested'; tTest: PairedTTest | null; wilcoxon: WilcoxonSignedRank | null };
+
+/** The paired t-test and the Wilcoxon signed-rank test of a cell, unless the cell is suppressed. */
+export function pairedTests(differences: MomentSums, ranks: SignedRankSums, policy = defaultSuppression): PairedTests {
+  if (differences.n < Math.max(2, policy.minCellSize)) return { kind: 'suppressed', n: differences.n };
+  return { kind: 'tested', tTest: undefinedAsNull(() => pairedTTest(differences)), wilcoxon: undefinedAsNull(() => wilcoxonSignedRank(ranks)) };
+}
+
+function undefinedAsNull<T>(compute: () => T): T | null {
+  try {
+    return compute();
+  } catch (error) {
+    if (error instanceof StatisticsError) return null;
+    throw error;
+  }
+}
