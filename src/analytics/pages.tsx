@@ -81,7 +81,12 @@ function TargetForm({ ctx, indicator, failure }: { ctx: PageContext; indicator: 
   const id = (field: string) => `${field}-${indicator.key}`;
   const errorId = `error-${indicator.key}`;
   return (
-    <form method="post" action={`/indicators/${indicator.key}/targets`} aria-describedby={failure ? errorId : undefined}>
+    <form
+      method="post"
+      action={`/indicators/${indicator.key}/targets`}
+      aria-label={t('indicators.form_label', { name: indicator.names[ctx.lang] })}
+      aria-describedby={failure ? errorId : undefined}
+    >
       <CsrfField ctx={ctx} />
       {failure && (
         <p class="error" role="alert" id={errorId}>
