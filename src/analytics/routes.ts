@@ -122,7 +122,7 @@ export const analyticsRoutes: FastifyPluginAsync = async (app) => {
     async (request) => {
       const { key } = request.params as Static<typeof KeyParams>;
       const body = request.body as Static<typeof IndicatorBodySchema>;
-      return request.inOrg((tx, actor) => saveIndicator(tx, actor, key, body as Parameters<typeof saveIndicator>[3])).catch(rethrow);
+      return request.inOrg((tx, actor) => saveIndicator(tx, actor, key, body)).catch(rethrow);
     },
   );
 

@@ -9,7 +9,7 @@ import {
   validateDefinition,
   type IndicatorSpec,
 } from './definitions.ts';
-import { formatPeriod, parsePeriod, PeriodError, type Period } from './periods.ts';
+import { formatPeriod, parsePeriod, PeriodError, type Period, type PeriodBasis } from './periods.ts';
 import * as repository from './repository.ts';
 
 /** A rule was broken; `errors` name the offending fields. `status` says which HTTP status fits. */
@@ -39,6 +39,8 @@ export function installStandardIndicators(tx: Tx): Promise<number> {
   return repository.insertMissingIndicators(tx, standardIndicators, true);
 }
 
+// Reads install the standard set first (a no-op once done), so every organisation, including one
+// created before an indicator joined the set, sees the whole set without a separate step.
 export async function listIndicators(tx: Tx): Promise<Indicator[]> {
   await installStandardIndicators(tx);
   const [definitions, targets] = await Promise.all([repository.listIndicatorRows(tx), repository.listTargetRows(tx)]);
@@ -52,8 +54,11 @@ export async function getIndicator(tx: Tx, key: string): Promise<Indicator> {
   return toIndicator(row, await repository.listTargetRows(tx, key));
 }
 
+/** An indicator as received: the definition is not validated yet; the period basis defaults to the cohort. */
+export type IndicatorInput = Omit<IndicatorSpec, 'key' | 'periodBasis' | 'definition'> & { periodBasis?: PeriodBasis; definition: unknown };
+
 /** Creates or replaces an organisation's own indicator. Standard indicators cannot be redefined. */
-export async function saveIndicator(tx: Tx, actor: Actor, key: string, body: Omit<IndicatorSpec, 'key' | 'periodBasis'> & Partial<Pick<IndicatorSpec, 'periodBasis'>>): Promise<Indicator> {
+export async function saveIndicator(tx: Tx, actor: Actor, key: string, body: IndicatorInput): Promise<Indicator> {
   if (!new RegExp(INDICATOR_KEY_PATTERN).test(key)) {
     throw new AnalyticsError(`Indicator key "${key}" must be 2–63 lower-case letters, digits or _ and start with a letter`, [
       { field: 'params/key', message: `must match ${INDICATOR_KEY_PATTERN}` },
