@@ -98,6 +98,24 @@ export const feeTypeValues = [
   value('sponsored', 'Sponsored', 'Parrainé', 'Patrocinado'),
 ] as const;
 
+/** The six domains of the Washington Group Short Set and its four answer categories. */
+export const washingtonGroupDomains = ['seeing', 'hearing', 'walking', 'cognition', 'self_care', 'communication'] as const;
+export const washingtonGroupAnswers = ['no_difficulty', 'some_difficulty', 'a_lot_of_difficulty', 'cannot_do_at_all'] as const;
+export type WashingtonGroupAnswer = (typeof washingtonGroupAnswers)[number];
+
+/**
+ * Disability status from the Short Set, with the WG's recommended cut-off: at least one domain
+ * "a lot of difficulty" or "cannot do at all". Null (missing) when no domain reaches it and some
+ * domain is unanswered ("don't know" and refusals count as unanswered).
+ */
+export function washingtonGroupStatus(
+  answers: Partial<Record<(typeof washingtonGroupDomains)[number], WashingtonGroupAnswer | null>>,
+): 'with_disability' | 'without_disability' | null {
+  const given = washingtonGroupDomains.map((domain) => answers[domain] ?? null);
+  if (given.some((answer) => answer === 'a_lot_of_difficulty' || answer === 'cannot_do_at_all')) return 'with_disability';
+  return given.every((answer) => answer !== null) ? 'without_disability' : null;
+}
+
 const labels = (en: string, fr: string, es: string): Localised => ({ en, fr, es });
 
 export const dimensions: Record<DimensionKey, Dimension> = {
