@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { definitionKinds, standardIndicators, statisticOf, validateDefinition } from './definitions.ts';
-import { assertDimensionValue, dimensionKeys, dimensions, DimensionError, parseBreakdown, washingtonGroupStatus } from './dimensions.ts';
+import { assertDimensionValue, dimensionKeys, dimensions, DimensionError, parseBreakdown } from './dimensions.ts';
 import { cohortYear, formatPeriod, parsePeriod, periodContains, PeriodError, periodYears } from './periods.ts';
 
 describe('indicator definitions', () => {
@@ -94,16 +94,10 @@ describe('dimension catalogue', () => {
     assert.deepEqual(codes('constituent_group'), ['government', 'workers', 'employers', 'other']);
     assert.deepEqual(codes('modality'), ['face_to_face', 'online_tutored', 'online_self_paced', 'blended', 'webinar']);
     assert.deepEqual(codes('fee_type'), ['free', 'fee', 'sponsored']);
-    assert.deepEqual(codes('disability'), ['with_disability', 'without_disability']);
+    assert.deepEqual(codes('disability'), ['with_disability', 'without_disability', 'unknown']);
+    assert.deepEqual(codes('region'), ['africa', 'americas', 'asia', 'europe', 'oceania']);
+    assert.deepEqual(codes('age_band'), ['under_25', '25_34', '35_44', '45_54', '55_64', '65_plus']);
     assert.equal(dimensions.programme.values, null);
-  });
-
-  it('derives the Washington Group disability status with the recommended cut-off', () => {
-    const none = { seeing: 'no_difficulty', hearing: 'no_difficulty', walking: 'some_difficulty', cognition: 'no_difficulty', self_care: 'no_difficulty', communication: 'no_difficulty' } as const;
-    assert.equal(washingtonGroupStatus(none), 'without_disability');
-    assert.equal(washingtonGroupStatus({ ...none, hearing: 'a_lot_of_difficulty' }), 'with_disability');
-    assert.equal(washingtonGroupStatus({ walking: 'cannot_do_at_all' }), 'with_disability');
-    assert.equal(washingtonGroupStatus({ ...none, cognition: null }), null);
   });
 
   it('parses --by with at most two known dimensions', () => {

@@ -1,6 +1,7 @@
 // The disaggregation dimensions, as data shared by the engine (which column a dimension groups
 // by), the API (what `--by` and `--filter` accept) and the interface (labels in three languages).
-// Where the values are a closed list they are listed here, and nowhere else.
+// Where the values are a closed list they are listed here with their labels; the codes are those
+// the participant and catalogue vocabularies store (src/people/vocabulary.ts, src/catalogue/vocabulary.ts).
 import type { Lang } from '../web/i18n/index.ts';
 
 export type Localised = Record<Lang, string>;
@@ -49,19 +50,20 @@ export const ageBandValues = [
   value('25_34', '25–34', '25–34 ans', '25–34 años'),
   value('35_44', '35–44', '35–44 ans', '35–44 años'),
   value('45_54', '45–54', '45–54 ans', '45–54 años'),
-  value('55_plus', '55 and over', '55 ans et plus', '55 años y más'),
+  value('55_64', '55–64', '55–64 ans', '55–64 años'),
+  value('65_plus', '65 and over', '65 ans et plus', '65 años y más'),
 ] as const;
 
-/** ILO regions. */
+/** UN M49 regions of the country of residence. */
 export const regionValues = [
   value('africa', 'Africa', 'Afrique', 'África'),
   value('americas', 'Americas', 'Amériques', 'Américas'),
-  value('arab_states', 'Arab States', 'États arabes', 'Estados Árabes'),
-  value('asia_pacific', 'Asia and the Pacific', 'Asie et Pacifique', 'Asia y el Pacífico'),
-  value('europe_central_asia', 'Europe and Central Asia', 'Europe et Asie centrale', 'Europa y Asia Central'),
+  value('asia', 'Asia', 'Asie', 'Asia'),
+  value('europe', 'Europe', 'Europe', 'Europa'),
+  value('oceania', 'Oceania', 'Océanie', 'Oceanía'),
 ] as const;
 
-/** Residence in a least developed country (UN list). */
+/** Residence in a least developed country (UN list); the participant's boolean `ldc` true/false. */
 export const ldcValues = [
   value('ldc', 'Least developed country', 'Pays le moins avancé', 'País menos adelantado'),
   value('non_ldc', 'Other country', 'Autre pays', 'Otro país'),
@@ -76,12 +78,13 @@ export const constituentGroupValues = [
 ] as const;
 
 /**
- * Washington Group Short Set: "with disability" when at least one of the six domains is answered
- * "a lot of difficulty" or "cannot do at all" (the WG's recommended cut-off).
+ * Washington Group Short Set status, derived per participant with the WG's recommended cut-off
+ * (at least one domain "a lot of difficulty" or "cannot do at all"); unknown when not all answered.
  */
 export const disabilityValues = [
   value('with_disability', 'With disability', 'En situation de handicap', 'Con discapacidad'),
   value('without_disability', 'Without disability', 'Sans handicap', 'Sin discapacidad'),
+  value('unknown', 'Not known', 'Inconnu', 'Desconocido'),
 ] as const;
 
 export const modalityValues = [
@@ -97,24 +100,6 @@ export const feeTypeValues = [
   value('fee', 'Fee-paying', 'Payant', 'De pago'),
   value('sponsored', 'Sponsored', 'Parrainé', 'Patrocinado'),
 ] as const;
-
-/** The six domains of the Washington Group Short Set and its four answer categories. */
-export const washingtonGroupDomains = ['seeing', 'hearing', 'walking', 'cognition', 'self_care', 'communication'] as const;
-export const washingtonGroupAnswers = ['no_difficulty', 'some_difficulty', 'a_lot_of_difficulty', 'cannot_do_at_all'] as const;
-export type WashingtonGroupAnswer = (typeof washingtonGroupAnswers)[number];
-
-/**
- * Disability status from the Short Set, with the WG's recommended cut-off: at least one domain
- * "a lot of difficulty" or "cannot do at all". Null (missing) when no domain reaches it and some
- * domain is unanswered ("don't know" and refusals count as unanswered).
- */
-export function washingtonGroupStatus(
-  answers: Partial<Record<(typeof washingtonGroupDomains)[number], WashingtonGroupAnswer | null>>,
-): 'with_disability' | 'without_disability' | null {
-  const given = washingtonGroupDomains.map((domain) => answers[domain] ?? null);
-  if (given.some((answer) => answer === 'a_lot_of_difficulty' || answer === 'cannot_do_at_all')) return 'with_disability';
-  return given.every((answer) => answer !== null) ? 'without_disability' : null;
-}
 
 const labels = (en: string, fr: string, es: string): Localised => ({ en, fr, es });
 
