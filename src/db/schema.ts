@@ -5,3 +5,4 @@ export * from './instance-schema.ts';
 export * from '../accounts/schema.ts';
 export * from '../catalogue/schema.ts';
 export * from '../people/schema.ts';
+export * from '../analytics/schema.ts';

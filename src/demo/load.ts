@@ -2,6 +2,7 @@
 // that `npm start` always shows a living system. Each domain adds its own step to `demoSteps`.
 import { sql } from 'drizzle-orm';
 import { addMember, createOrganisation } from '../accounts/service.ts';
+import { analyticsDemoStep } from '../analytics/demo.ts';
 import { rows, type Database } from '../db/database.ts';
 import { loadCatalogueDemo } from '../catalogue/demo.ts';
 import { loadPeopleDemo } from '../people/demo.ts';
@@ -25,6 +26,7 @@ export interface DemoContext {
 export const demoSteps: Array<{ name: string; run: (ctx: DemoContext) => Promise<string> }> = [];
 demoSteps.push({ name: 'catalogue', run: loadCatalogueDemo });
 demoSteps.push({ name: 'people', run: loadPeopleDemo });
+demoSteps.push({ name: 'analytics', run: analyticsDemoStep });
 
 export async function isEmpty(database: Database): Promise<boolean> {
   const [found] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from organisations`);

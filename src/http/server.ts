@@ -24,6 +24,7 @@ import { accountRoutes } from '../accounts/routes.ts';
 import { catalogueRoutes } from '../catalogue/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
+import { analyticsRoutes } from '../analytics/routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
@@ -142,6 +143,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   await app.register(catalogueRoutes, deps);
   await app.register(peopleRoutes, deps);
   await app.register(importRoutes, deps);
+  await app.register(analyticsRoutes, deps);
   return app;
 }
 

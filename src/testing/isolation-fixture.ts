@@ -7,6 +7,7 @@ import { TestClient, type TestOrg } from './http.ts';
 export async function seedIsolationFixture(_database: Database, baseUrl: string, org: TestOrg): Promise<void> {
   const admin = await TestClient.signedIn(baseUrl, org.emails.administrator);
   await admin.post('/api/tokens', { name: `token-${org.slug}` });
+  await admin.request('PUT', '/api/indicators/relevance/targets/2023', { baseline: 0.8, target: 0.9 });
   const trainer = await TestClient.signedIn(baseUrl, org.emails.trainer);
   await trainer.post('/api/tokens', { name: `trainer-token-${org.slug}` });
   await seedCatalogueAndPeople(admin, org.slug);

@@ -10,12 +10,16 @@ import catalogueFr from '../../catalogue/messages/fr.json' with { type: 'json' }
 import peopleEn from '../../people/messages/en.json' with { type: 'json' };
 import peopleEs from '../../people/messages/es.json' with { type: 'json' };
 import peopleFr from '../../people/messages/fr.json' with { type: 'json' };
+import analyticsEn from '../../analytics/messages/en.json' with { type: 'json' };
+import analyticsEs from '../../analytics/messages/es.json' with { type: 'json' };
+import analyticsFr from '../../analytics/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
   accounts: { en: accountsEn, fr: accountsFr, es: accountsEs },
   catalogue: { en: catalogueEn, fr: catalogueFr, es: catalogueEs },
   people: { en: peopleEn, fr: peopleFr, es: peopleEs },
+  analytics: { en: analyticsEn, fr: analyticsFr, es: analyticsEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;

@@ -1,0 +1,68 @@
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  doublePrecision,
+  foreignKey,
+  jsonb,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uuid,
+} from 'drizzle-orm/pg-core';
+import { organisations } from '../accounts/schema.ts';
+import { orgIdColumn, orgIsolation } from '../db/tenancy-schema.ts';
+import type { Localised } from './dimensions.ts';
+import type { DacCriterion, Direction, IndicatorDefinition, KirkpatrickLevel, Unit } from './definitions.ts';
+import type { PeriodBasis } from './periods.ts';
+
+/** Indicator definitions of an organisation: the standard set plus its own. */
+export const indicatorDefinitions = pgTable(
+  'indicator_definitions',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    key: text('key').notNull(),
+    names: jsonb('names').$type<Localised>().notNull(),
+    descriptions: jsonb('descriptions').$type<Localised>().notNull(),
+    level: smallint('level').$type<KirkpatrickLevel>().notNull(),
+    criterion: text('criterion').$type<DacCriterion>().notNull(),
+    direction: text('direction').$type<Direction>().notNull(),
+    unit: text('unit').$type<Unit>().notNull(),
+    periodBasis: text('period_basis').$type<PeriodBasis>().notNull().default('activity_end'),
+    definition: jsonb('definition').$type<IndicatorDefinition>().notNull(),
+    /** Shipped with Tracer (installed by installStandardIndicators) rather than added by the organisation. */
+    standard: boolean('standard').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.key] }),
+    check('indicator_definitions_level_check', sql`${t.level} between 1 and 4`),
+    check('indicator_definitions_key_check', sql`${t.key} ~ '^[a-z][a-z0-9_]{1,62}$'`),
+    orgIsolation(),
+  ],
+);
+
+/** Baseline and target of an indicator for a period: one year (from = to) or a range of years. */
+export const indicatorTargets = pgTable(
+  'indicator_targets',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    indicatorKey: text('indicator_key').notNull(),
+    periodFrom: smallint('period_from').notNull(),
+    periodTo: smallint('period_to').notNull(),
+    baseline: doublePrecision('baseline'),
+    target: doublePrecision('target'),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.indicatorKey, t.periodFrom, t.periodTo] }),
+    foreignKey({ columns: [t.orgId, t.indicatorKey], foreignColumns: [indicatorDefinitions.orgId, indicatorDefinitions.key] }).onDelete('cascade'),
+    check('indicator_targets_period_check', sql`${t.periodFrom} <= ${t.periodTo}`),
+    check('indicator_targets_values_check', sql`${t.baseline} is not null or ${t.target} is not null`),
+    orgIsolation(),
+  ],
+);
