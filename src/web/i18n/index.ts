@@ -4,10 +4,14 @@
 import accountsEn from '../../accounts/messages/en.json' with { type: 'json' };
 import accountsEs from '../../accounts/messages/es.json' with { type: 'json' };
 import accountsFr from '../../accounts/messages/fr.json' with { type: 'json' };
+import messagingEn from '../../messaging/messages/en.json' with { type: 'json' };
+import messagingEs from '../../messaging/messages/es.json' with { type: 'json' };
+import messagingFr from '../../messaging/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
   accounts: { en: accountsEn, fr: accountsFr, es: accountsEs },
+  messaging: { en: messagingEn, fr: messagingFr, es: messagingEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
