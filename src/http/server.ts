@@ -24,6 +24,7 @@ import { accountRoutes } from '../accounts/routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
+import { messagingRoutes } from '../messaging/routes.ts';
 import { homeRoutes } from '../web/home.tsx';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
@@ -136,6 +137,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   const deps = { database, config };
   await app.register(accountRoutes, deps);
   await app.register(homeRoutes, deps);
+  await app.register(messagingRoutes, deps);
   return app;
 }
 
@@ -194,7 +196,7 @@ declare module 'fastify' {
     routeList: RouteSummary[];
   }
   interface FastifyContextConfig {
-    /** Set to false on routes that do their own request authentication (none yet). */
+    /** Set to false on routes that do their own request authentication (RFC 8058 one-click unsubscribe). */
     csrf?: boolean;
   }
 }

@@ -55,6 +55,11 @@ function Layout({ ctx, title, children }: LayoutProps) {
                     <a href="/members">{t('nav.members')}</a>
                   </li>
                 )}
+                {(actor.role === 'administrator' || actor.role === 'evaluator') && (
+                  <li>
+                    <a href="/messages">{t('nav.messages')}</a>
+                  </li>
+                )}
                 <li>
                   <a href="/tokens">{t('nav.tokens')}</a>
                 </li>
