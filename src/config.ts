@@ -75,8 +75,9 @@ function parseMailTransport(env: Env): MailTransportConfig {
     for (const name of ['SMTP_PORT', 'SMTP_USER', 'SMTP_PASSWORD', 'SMTP_SECURE'] as const) {
       if (nonEmpty(env[name]) !== undefined) throw new ConfigError(`${name} is set but SMTP_HOST is not: set SMTP_HOST (or SMTP_URL)`);
     }
+    // Beside the embedded database's folder (never inside it: that folder belongs to PostgreSQL).
     const dataDir = resolve(nonEmpty(env.TRACER_DATA_DIR) ?? '.tracer-data');
-    return { kind: 'log', file: resolve(dataDir, 'mail-outbox.jsonl') };
+    return { kind: 'log', file: resolve(nonEmpty(env.MAIL_LOG_FILE) ?? `${dataDir}.mail.jsonl`) };
   }
   const secure = parseBoolean('SMTP_SECURE', env.SMTP_SECURE ?? (env.SMTP_PORT?.trim() === '465' ? 'true' : 'false'));
   const port = parseSmtpPort('SMTP_PORT', env.SMTP_PORT ?? (secure ? '465' : '587'));

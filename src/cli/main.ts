@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
+import { registerMessagingCommands } from '../messaging/cli.ts';
 import { serve } from './serve.ts';
 
 /** Errors a user can fix: printed as one line. */
@@ -114,6 +115,7 @@ Configuration (environment):
       }),
     );
 
+  registerMessagingCommands(program, withDatabase);
   return program;
 }
 

@@ -38,6 +38,13 @@ export function createMailTransport(config: MailTransportConfig): MailTransport 
   return config.kind === 'smtp' ? new SmtpTransport(config) : new LogFileTransport(config.file);
 }
 
+/** Where mail goes, for start-up messages: never the SMTP password. */
+export function describeMailTransport(config: MailTransportConfig): string {
+  return config.kind === 'smtp'
+    ? `SMTP ${config.host}:${config.port}${config.secure ? ' (TLS)' : ''}`
+    : `written to ${config.file} (no SMTP settings)`;
+}
+
 export class SmtpTransport implements MailTransport {
   private readonly transporter: ReturnType<typeof newSmtpTransporter>;
 

@@ -12,6 +12,7 @@
 //   most one message per worker can be left in this state. Failures known to happen before any
 //   message data was sent (server unreachable, 4xx reply) are retried with exponential backoff.
 import { listOrganisations, type Organisation } from '../accounts/service.ts';
+import type { Config } from '../config.ts';
 import type { Database, Tx } from '../db/database.ts';
 import {
   isSuppressed,
@@ -25,7 +26,7 @@ import {
   type MessageRow,
 } from './repository.ts';
 import { composeMail, hashAddress, loadMessagingKeys, type MessagingKeys } from './service.ts';
-import type { DeliveryResult, MailTransport } from './transport.ts';
+import { createMailTransport, type DeliveryResult, type MailTransport } from './transport.ts';
 
 export interface MailSenderOptions {
   database: Database;
@@ -212,4 +213,19 @@ export function startMailWorker(sender: MailSender, transport: MailTransport, in
       transport.close();
     },
   };
+}
+
+/** The sender as configured by the environment (SMTP or the offline log file). */
+export function configuredMailSender(database: Database, config: Config, logger?: WorkerLogger): { sender: MailSender; transport: MailTransport } {
+  const transport = createMailTransport(config.mail.transport);
+  const sender = new MailSender({ database, transport, from: config.mail.from, publicUrl: config.publicUrl, ...(logger ? { logger } : {}) });
+  return { sender, transport };
+}
+
+export const MAIL_INTERVAL_MS = 30_000;
+
+/** The mail worker of `tracer serve`: one pass right away, then every 30 seconds. */
+export function startConfiguredMailWorker(database: Database, config: Config, logger: WorkerLogger): RunningWorker {
+  const { sender, transport } = configuredMailSender(database, config, logger);
+  return startMailWorker(sender, transport, MAIL_INTERVAL_MS, logger);
 }
