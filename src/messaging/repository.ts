@@ -191,6 +191,14 @@ export async function listMessageRows(tx: Tx, filter: { status?: MessageStatus; 
     .limit(filter.limit);
 }
 
+export async function statusesOf(tx: Tx, ids: string[]): Promise<Array<{ id: string; status: MessageStatus; sentAt: Date | null }>> {
+  if (ids.length === 0) return [];
+  return tx
+    .select({ id: outboundMessages.id, status: outboundMessages.status, sentAt: outboundMessages.sentAt })
+    .from(outboundMessages)
+    .where(inArray(outboundMessages.id, ids));
+}
+
 export async function findUnsubscribeTarget(
   tx: Tx,
   orgId: string,

@@ -11,10 +11,11 @@ import {
   insertSuppression,
   listMessageRows,
   requeueUncertainMessage,
+  statusesOf,
   type MessageListRow,
   type MessageRow,
 } from './repository.ts';
-import { messageStatuses, type MessageStatus } from './schema.ts';
+import { messageStatuses as allStatuses, type MessageStatus } from './schema.ts';
 import type { OutgoingMail } from './transport.ts';
 
 export class MessagingError extends Error {
@@ -235,7 +236,7 @@ export async function unsubscribe(tx: Tx, orgId: string, messageId: string): Pro
 export type MessageCounts = Record<MessageStatus, number>;
 
 export async function countMessages(tx: Tx): Promise<MessageCounts> {
-  const counts = Object.fromEntries(messageStatuses.map((status) => [status, 0])) as MessageCounts;
+  const counts = Object.fromEntries(allStatuses.map((status) => [status, 0])) as MessageCounts;
   for (const { status, n } of await countByStatus(tx)) counts[status] = n;
   return counts;
 }
@@ -244,6 +245,11 @@ export type MessageSummary = MessageListRow;
 
 export function listMessages(tx: Tx, filter: { status?: MessageStatus; limit?: number } = {}): Promise<MessageSummary[]> {
   return listMessageRows(tx, { ...(filter.status ? { status: filter.status } : {}), limit: filter.limit ?? 100 });
+}
+
+/** Where given messages stand (e.g. the invitations of a wave, for delivered / bounced counts). */
+export async function messageStatuses(tx: Tx, ids: string[]): Promise<Map<string, { status: MessageStatus; sentAt: Date | null }>> {
+  return new Map((await statusesOf(tx, ids)).map(({ id, ...rest }) => [id, rest]));
 }
 
 /** After a person checked that an `uncertain` message did not arrive: send it again. */

@@ -13,6 +13,7 @@ import {
   countMessages,
   enqueueMessage,
   loadMessagingKeys,
+  messageStatuses,
   requeueUncertain,
   unsubscribe,
   verifyUnsubscribeToken,
@@ -181,6 +182,8 @@ describe('e-mail outbox and sender over a real SMTP server', () => {
     assert.equal((await sender().sendDue()).bounced, 1);
     const row = await stored(id);
     assert.equal(row.status, 'bounced');
+    const statuses = await database.withOrg(org.id, (tx) => messageStatuses(tx, [id]));
+    assert.equal(statuses.get(id)?.status, 'bounced');
     assert.match(row.lastError!, /550/);
     assert.match(row.lastError!, /Mailbox \[address\] unavailable/);
     assert.doesNotMatch(row.lastError!, /gone@/);
