@@ -45,10 +45,24 @@ export function loadConfig(env: Env = process.env): Config {
     host,
     orgSlug: nonEmpty(env.TRACER_ORG),
     secureCookies: parseBoolean('TRACER_SECURE_COOKIES', env.TRACER_SECURE_COOKIES ?? 'false'),
-    publicUrl: (nonEmpty(env.TRACER_PUBLIC_URL) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    publicUrl: parsePublicUrl(nonEmpty(env.TRACER_PUBLIC_URL) ?? `http://localhost:${port}`),
     logLevel: env.LOG_LEVEL ?? 'info',
     mail: parseMail(env),
   };
+}
+
+/** Links in e-mails are built on it, so a wrong value must stop Tracer rather than break every link. */
+function parsePublicUrl(text: string): string {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(text);
+  } catch {
+    parsed = undefined;
+  }
+  if (parsed === undefined || (parsed.protocol !== 'http:' && parsed.protocol !== 'https:')) {
+    throw new ConfigError(`TRACER_PUBLIC_URL must be an http:// or https:// address such as https://tracer.example.org (got "${text}")`);
+  }
+  return text.replace(/\/$/, '');
 }
 
 const MAIL_FROM_EXAMPLE = 'e.g. MAIL_FROM="Training Centre <surveys@example.org>"';

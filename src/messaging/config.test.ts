@@ -60,6 +60,7 @@ describe('e-mail configuration', () => {
     refuses({ SMTP_HOST: 'relay', SMTP_USER: 'u', MAIL_FROM: 'a@b.org' }, /SMTP_USER is set but SMTP_PASSWORD is not/);
     refuses({ SMTP_PASSWORD: 'p' }, /SMTP_PASSWORD is set but SMTP_HOST is not/);
     refuses({ SMTP_HOST: 'relay' }, /MAIL_FROM is required when SMTP is configured/);
+    refuses({ TRACER_PUBLIC_URL: 'tracer.example.org' }, /TRACER_PUBLIC_URL must be an http:\/\/ or https:\/\/ address/);
     refuses({ MAIL_FROM: 'nobody' }, /MAIL_FROM must be an address or "Name <address>"/);
   });
 });

@@ -85,6 +85,8 @@ export class MailSender {
     this.leaseMs = options.leaseMs ?? 10 * 60_000;
     this.maxPerOrganisation = options.maxPerOrganisation ?? 1_000;
     this.logger = options.logger ?? silentLogger;
+    // Fail at start-up, not after a claim (which would leave a message `uncertain`).
+    new URL(options.publicUrl);
   }
 
   /** Sends every message that is due now, organisation by organisation. One pass at a time per sender. */
