@@ -9,6 +9,7 @@ import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
 import { registerImportCommands } from '../imports/cli.ts';
+import { registerMessagingCommands } from '../messaging/cli.ts';
 import { serve } from './serve.ts';
 
 /** Errors a user can fix: printed as one line. */
@@ -118,6 +119,7 @@ Configuration (environment):
 
   registerImportCommands(program);
   registerAnalyticsCommands(program);
+  registerMessagingCommands(program, withDatabase);
   return program;
 }
 

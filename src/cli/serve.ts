@@ -3,6 +3,8 @@ import { openDatabase } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, isEmpty, loadDemo } from '../demo/load.ts';
 import { buildServer } from '../http/server.ts';
+import { describeMailTransport } from '../messaging/transport.ts';
+import { startConfiguredMailWorker } from '../messaging/worker.ts';
 
 /** Runs the server until SIGTERM/SIGINT, then closes the HTTP server and the database cleanly. */
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
@@ -15,8 +17,10 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     }
     const app = await buildServer({ database, config, logger: true });
     await listen(app, config);
+    const mailWorker = startConfiguredMailWorker(database, config, app.log);
     const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
     process.stdout.write(`\nTracer is running at ${url} (database: ${database.kind})\n`);
+    process.stdout.write(`E-mail: ${describeMailTransport(config.mail.transport)}\n`);
     if (options.demo) process.stdout.write(`Demo sign-in: admin@demo.tracer / ${DEMO_PASSWORD}\n`);
     await new Promise<void>((resolve) => {
       const stop = () => resolve();
@@ -24,6 +28,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       process.once('SIGINT', stop);
     });
     process.stdout.write('Stopping…\n');
+    await mailWorker.stop();
     await app.close();
   } finally {
     await database.close();

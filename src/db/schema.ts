@@ -6,3 +6,4 @@ export * from '../accounts/schema.ts';
 export * from '../catalogue/schema.ts';
 export * from '../people/schema.ts';
 export * from '../analytics/schema.ts';
+export * from '../messaging/schema.ts';

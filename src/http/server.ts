@@ -28,6 +28,7 @@ import { analyticsRoutes } from '../analytics/routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
+import { messagingRoutes } from '../messaging/routes.ts';
 import { homeRoutes } from '../web/home.tsx';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
@@ -144,6 +145,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   await app.register(peopleRoutes, deps);
   await app.register(importRoutes, deps);
   await app.register(analyticsRoutes, deps);
+  await app.register(messagingRoutes, deps);
   return app;
 }
 
@@ -202,7 +204,7 @@ declare module 'fastify' {
     routeList: RouteSummary[];
   }
   interface FastifyContextConfig {
-    /** Set to false on routes that do their own request authentication (none yet). */
+    /** Set to false on routes that do their own request authentication (RFC 8058 one-click unsubscribe). */
     csrf?: boolean;
   }
 }

@@ -2,14 +2,25 @@
 // something to leak. Each domain extends this with its own resources; text values contain the
 // organisation slug so that a leak is recognisable.
 import type { Database } from '../db/database.ts';
+import { enqueueMessage } from '../messaging/service.ts';
 import { TestClient, type TestOrg } from './http.ts';
 
-export async function seedIsolationFixture(_database: Database, baseUrl: string, org: TestOrg): Promise<void> {
+export async function seedIsolationFixture(database: Database, baseUrl: string, org: TestOrg): Promise<void> {
   const admin = await TestClient.signedIn(baseUrl, org.emails.administrator);
   await admin.post('/api/tokens', { name: `token-${org.slug}` });
   await admin.request('PUT', '/api/indicators/relevance/targets/2023', { baseline: 0.8, target: 0.9 });
   const trainer = await TestClient.signedIn(baseUrl, org.emails.trainer);
   await trainer.post('/api/tokens', { name: `trainer-token-${org.slug}` });
+  await database.withOrg(org.id, (tx) =>
+    enqueueMessage(tx, {
+      kind: 'notice',
+      to: `participant@${org.slug}.test`,
+      language: 'en',
+      subject: `Notice for ${org.slug}`,
+      text: `Text for ${org.slug}`,
+      dedupeKey: `isolation-${org.slug}`,
+    }),
+  );
   await seedCatalogueAndPeople(admin, org.slug);
 }
 

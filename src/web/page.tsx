@@ -59,6 +59,11 @@ function Layout({ ctx, title, children }: LayoutProps) {
                 <li><a href="/participants">{t('nav.participants')}</a></li>
                 <li><a href="/catalogue">{t('nav.catalogue')}</a></li>
                 <li><a href="/indicators">{t('nav.indicators')}</a></li>
+                {(actor.role === 'administrator' || actor.role === 'evaluator') && (
+                  <li>
+                    <a href="/messages">{t('nav.messages')}</a>
+                  </li>
+                )}
                 <li>
                   <a href="/tokens">{t('nav.tokens')}</a>
                 </li>

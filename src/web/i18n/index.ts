@@ -13,6 +13,9 @@ import peopleFr from '../../people/messages/fr.json' with { type: 'json' };
 import analyticsEn from '../../analytics/messages/en.json' with { type: 'json' };
 import analyticsEs from '../../analytics/messages/es.json' with { type: 'json' };
 import analyticsFr from '../../analytics/messages/fr.json' with { type: 'json' };
+import messagingEn from '../../messaging/messages/en.json' with { type: 'json' };
+import messagingEs from '../../messaging/messages/es.json' with { type: 'json' };
+import messagingFr from '../../messaging/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -20,6 +23,7 @@ export const domainMessages = {
   catalogue: { en: catalogueEn, fr: catalogueFr, es: catalogueEs },
   people: { en: peopleEn, fr: peopleFr, es: peopleEs },
   analytics: { en: analyticsEn, fr: analyticsFr, es: analyticsEs },
+  messaging: { en: messagingEn, fr: messagingFr, es: messagingEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
