@@ -70,7 +70,7 @@ try {
   ];
   for (const query of queries) await withPublicCatalogue(database, (tx) => searchCatalogue(tx, query)); // warm-up
   const timings: number[] = [];
-  const rounds = Number(process.env.BENCH_ROUNDS ?? 25);
+  const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
   for (let round = 0; round < rounds; round++) {
     for (const query of queries) {
       const start = performance.now();
