@@ -1,9 +1,9 @@
 // Catalogue pages: the public search page (anonymous, works without JavaScript) and the staff
 // activity list, form and activity page with its participants.
-import type { ActivityRow } from './repository.ts';
+import type { ActivityRow, ResourceWithLinks } from './repository.ts';
 import type { CatalogueQuery, CatalogueResults, FacetName } from './search.ts';
 import { facetNames, sortOrders } from './search.ts';
-import { activityStatuses, feeTypes, modalities } from './vocabulary.ts';
+import { activityStatuses, feeTypes, modalities, resourceTypes } from './vocabulary.ts';
 import { countryName } from '../people/reference/m49.ts';
 import type { Breakdown, EnrolmentListing } from '../people/repository.ts';
 import { CsrfField, renderPage, type PageContext } from '../web/page.tsx';
@@ -269,6 +269,67 @@ export function activityPage(
           </tbody>
         </table>
         {canEdit && <ActivityForm ctx={ctx} activity={activity} themeCodes={themeCodes} />}
+      </>
+    ),
+  });
+}
+
+export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEdit: boolean): string {
+  const { t } = ctx;
+  return renderPage({
+    ctx,
+    title: t('resources.title'),
+    children: (
+      <>
+        <h1>{t('resources.title')}</h1>
+        <p>
+          {t('activities.export')}: <a href="/api/exports/resources.csv">CSV</a> · <a href="/api/exports/resources.xlsx">XLSX</a>
+        </p>
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">{t('activities.name')}</th>
+              <th scope="col">{t('resources.type')}</th>
+              <th scope="col">{t('facet.language')}</th>
+              <th scope="col">{t('nav.activities')}</th>
+              <th scope="col">{t('activities.published')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.map((resource) => (
+              <tr>
+                <td>{resource.url ? <a href={resource.url}>{resource.title}</a> : resource.title}</td>
+                <td>{humanise(resource.type)}</td>
+                <td>{resource.languages.join(', ')}</td>
+                <td>{resource.activityCodes.join(', ')}</td>
+                <td>{resource.published ? '✓' : ''}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        {canEdit && (
+          <form method="post" action="/resources">
+            <h2>{t('resources.new')}</h2>
+            <CsrfField ctx={ctx} />
+            <label for="r-title">{t('activities.name')}</label>
+            <input id="r-title" name="title" required />
+            <label for="r-type">{t('resources.type')}</label>
+            <select id="r-type" name="type">
+              {resourceTypes.map((type) => <option value={type}>{humanise(type)}</option>)}
+            </select>
+            <label for="r-url">URL</label>
+            <input id="r-url" name="url" type="url" />
+            <label for="r-languages">{t('activities.languages')}</label>
+            <input id="r-languages" name="languages" />
+            <label for="r-activities">{t('resources.activities')}</label>
+            <input id="r-activities" name="activities" />
+            <p>
+              <input id="r-published" name="published" type="checkbox" value="yes" />{' '}
+              <label for="r-published">{t('activities.published')}</label>
+            </p>
+            <p><button type="submit">{t('activities.save')}</button></p>
+          </form>
+        )}
       </>
     ),
   });

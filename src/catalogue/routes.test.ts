@@ -75,6 +75,20 @@ describe('catalogue over HTTP', () => {
     assert.equal((await viewer.post('/api/activities', { code: 'X', title: 'X', modality: 'webinar' })).status, 403);
   });
 
+  it('creates an activity and a resource from the staff forms (no JavaScript needed)', async () => {
+    const created = await adminA.form('/activities', { code: 'FORM-1', title: 'Formulaire', modality: 'webinar', languages: 'fr;en', themes: 'social_dialogue', country: 'ma', published: 'yes' });
+    assert.equal(created.status, 303, created.text);
+    const page = await adminA.get(created.headers.get('location')!, { accept: 'text/html' });
+    assert.match(page.text, /Formulaire/);
+    const resource = await adminA.form('/resources', { title: 'Boîte à outils', type: 'toolkit', activities: 'FORM-1', published: 'yes' });
+    assert.equal(resource.status, 303, resource.text);
+    const list = await adminA.get('/resources', { accept: 'text/html' });
+    assert.match(list.text, /Boîte à outils/);
+    assert.match(list.text, /FORM-1/);
+    const invalid = await adminA.form('/activities', { code: 'FORM-2', title: 'Bad', modality: 'webinar', country: 'QQ' });
+    assert.equal(invalid.status, 422);
+  });
+
   it('imports a file over HTTP and reports bad rows as a problem naming row and column', async () => {
     const csv = 'code,title,modality,country\nOK-1,Fine,webinar,PH\nBAD-1,Bad,webinar,XX\n';
     const token = (await adminA.post<{ token: string }>('/api/tokens', { name: 'import script' })).body.token;

@@ -8,7 +8,7 @@ import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
 import { HTML, staffSecurity, Uuid } from '../http/schemas.ts';
 import { activityBreakdown, listEnrolments } from '../people/service.ts';
-import { activitiesPage, activityPage, publicCataloguePage } from './pages.tsx';
+import { activitiesPage, activityPage, publicCataloguePage, resourcesPage } from './pages.tsx';
 import { facetNames, searchCatalogue, sortOrders, withPublicCatalogue, type CatalogueQuery } from './search.ts';
 import {
   CatalogueError,
@@ -128,6 +128,16 @@ const ActivityForm = Type.Object({
   programme: Type.Optional(Text()),
   cost: Type.Optional(Text(20)),
   contact: Type.Optional(Text(500)),
+  published: Type.Optional(Text(5)),
+});
+
+const ResourceForm = Type.Object({
+  _csrf: Type.Optional(Type.String()),
+  title: Text(500),
+  type: Text(16),
+  url: Type.Optional(Text(2000)),
+  languages: Type.Optional(Text()),
+  activities: Type.Optional(Text(2000)),
   published: Type.Optional(Text(5)),
 });
 
@@ -308,6 +318,35 @@ export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async
       const ctx = request.pageContext(reply);
       const canEdit = ['administrator', 'evaluator'].includes(ctx.actor!.role);
       return reply.type(HTML).send(activityPage(ctx, data.activity, data.breakdown, data.enrolled, canEdit, data.themes));
+    },
+  );
+
+  app.get(
+    '/resources',
+    { preHandler: requireRole(), schema: { tags: PAGE, summary: 'Learning resources: list, create (HTML)', produces: [HTML] } },
+    async (request, reply) => {
+      const list = await request.inOrg((tx) => listResources(tx));
+      const ctx = request.pageContext(reply);
+      return reply.type(HTML).send(resourcesPage(ctx, list, ['administrator', 'evaluator'].includes(ctx.actor!.role)));
+    },
+  );
+
+  app.post(
+    '/resources',
+    { preHandler: editors, schema: { tags: PAGE, summary: 'Create or update a learning resource (HTML form)', body: ResourceForm } },
+    async (request, reply) => {
+      const form = request.body as Static<typeof ResourceForm>;
+      const split = (value: string | undefined) => (value ?? '').split(';').map((item) => item.trim()).filter((item) => item !== '');
+      const input: ResourceInput = {
+        title: form.title,
+        type: form.type as ResourceInput['type'],
+        url: emptyToNull(form.url),
+        languages: split(form.languages).map((lang) => lang.toLowerCase()),
+        activityCodes: split(form.activities),
+        published: form.published === 'yes',
+      };
+      await request.inOrg((tx, actor) => saveResource(tx, actor.orgId, input).catch(rethrowCatalogueError));
+      return reply.redirect('/resources', 303);
     },
   );
 };

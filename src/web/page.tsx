@@ -56,6 +56,7 @@ function Layout({ ctx, title, children }: LayoutProps) {
                   </li>
                 )}
                 <li><a href="/activities">{t('nav.activities')}</a></li>
+                <li><a href="/resources">{t('nav.resources')}</a></li>
                 <li><a href="/participants">{t('nav.participants')}</a></li>
                 <li><a href="/catalogue">{t('nav.catalogue')}</a></li>
                 <li><a href="/indicators">{t('nav.indicators')}</a></li>
