@@ -3,3 +3,4 @@
 export * from './tenancy-schema.ts';
 export * from './instance-schema.ts';
 export * from '../accounts/schema.ts';
+export * from '../evaluations/schema.ts';

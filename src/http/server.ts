@@ -25,6 +25,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
 import { homeRoutes } from '../web/home.tsx';
+import { evaluationRoutes } from '../evaluations/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
@@ -135,6 +136,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   const deps = { database, config };
   await app.register(accountRoutes, deps);
   await app.register(homeRoutes, deps);
+  await app.register(evaluationRoutes, deps);
   return app;
 }
 
