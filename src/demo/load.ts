@@ -3,6 +3,7 @@
 import { sql } from 'drizzle-orm';
 import { addMember, createOrganisation } from '../accounts/service.ts';
 import { rows, type Database } from '../db/database.ts';
+import { evaluationsDemoStep } from '../evaluations/demo.ts';
 
 export const DEMO_ORG_SLUG = 'itc-demo';
 export const DEMO_PASSWORD = 'tracer-demo-2026';
@@ -21,6 +22,7 @@ export interface DemoContext {
 
 /** Domain steps, run in order after the organisation and its users exist. */
 export const demoSteps: Array<{ name: string; run: (ctx: DemoContext) => Promise<string> }> = [];
+demoSteps.push({ name: 'evaluations', run: evaluationsDemoStep });
 
 export async function isEmpty(database: Database): Promise<boolean> {
   const [found] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from organisations`);

@@ -2,6 +2,7 @@
 // is never copied: pages ask an `IndicatorResultSource` each time, so evidence stays live.
 // Until the analytics engine lands, the default source answers "not available"; the integrator
 // wires the engine's implementation in `evaluationRoutes` options.
+import type { Tx } from '../db/database.ts';
 import type { IndicatorLink } from './schema.ts';
 
 export type IndicatorResult =
@@ -21,7 +22,7 @@ export const indicatorEngineNotAvailable: IndicatorResultSource = {
 /** The catalogue's activities, as evaluations show their scope. Wired to the catalogue when it lands. */
 export interface ActivityLookup {
   /** Display codes/titles of the given activity ids; ids the catalogue does not know are left out. */
-  describe(activityIds: string[]): Promise<Map<string, string>>;
+  describe(tx: Tx, activityIds: string[]): Promise<Map<string, string>>;
 }
 
 export const activitiesShownAsIds: ActivityLookup = {

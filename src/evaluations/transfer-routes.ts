@@ -30,7 +30,7 @@ const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.s
 const API = ['evaluations'];
 const idParams = Type.Object({ id: Uuid });
 const FormatQuery = Type.Object({ format: Type.Optional(literals(['csv', 'xlsx'] as const)) });
-const FileBody = Type.Unsafe<Buffer>({ description: 'The file: text/csv or an .xlsx workbook', type: 'string', format: 'binary' });
+const FileBody = Type.Unsafe<Buffer>({ description: 'The file itself, sent as text/csv or as an .xlsx workbook' });
 
 const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 export const EvaluationDocumentSchema = Type.Object({

@@ -3,10 +3,12 @@
 // organisation slug so that a leak is recognisable.
 import type { Database } from '../db/database.ts';
 import { TestClient, type TestOrg } from './http.ts';
+import { seedEvaluationIsolationFixture } from '../evaluations/isolation-fixture.ts';
 
 export async function seedIsolationFixture(_database: Database, baseUrl: string, org: TestOrg): Promise<void> {
   const admin = await TestClient.signedIn(baseUrl, org.emails.administrator);
   await admin.post('/api/tokens', { name: `token-${org.slug}` });
   const trainer = await TestClient.signedIn(baseUrl, org.emails.trainer);
   await trainer.post('/api/tokens', { name: `trainer-token-${org.slug}` });
+  await seedEvaluationIsolationFixture(admin, org.slug);
 }

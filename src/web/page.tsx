@@ -55,6 +55,7 @@ function Layout({ ctx, title, children }: LayoutProps) {
                     <a href="/members">{t('nav.members')}</a>
                   </li>
                 )}
+                {actor.role !== 'trainer' && <li><a href="/evaluations">{t('nav.evaluations')}</a></li>}
                 <li>
                   <a href="/tokens">{t('nav.tokens')}</a>
                 </li>

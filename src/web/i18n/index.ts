@@ -4,10 +4,14 @@
 import accountsEn from '../../accounts/messages/en.json' with { type: 'json' };
 import accountsEs from '../../accounts/messages/es.json' with { type: 'json' };
 import accountsFr from '../../accounts/messages/fr.json' with { type: 'json' };
+import evaluationsEn from '../../evaluations/messages/en.json' with { type: 'json' };
+import evaluationsEs from '../../evaluations/messages/es.json' with { type: 'json' };
+import evaluationsFr from '../../evaluations/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
   accounts: { en: accountsEn, fr: accountsFr, es: accountsEs },
+  evaluations: { en: evaluationsEn, fr: evaluationsFr, es: evaluationsEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
