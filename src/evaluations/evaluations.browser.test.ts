@@ -84,7 +84,8 @@ describe('entering an evaluation summary in a browser', () => {
 
     await page.getByRole('heading', { name: /^Going back – moving on/ }).waitFor();
     const body = await page.locator('main').innerText();
-    for (const expected of ['RAS/08/03/EEC', 'EUR 2199813', 'Thailand, Philippines', 'Recommendation 4', 'Addressees: ILO, Project partners', 'Addressees: Returnees, NGOs', 'Letter of Understanding', 'Joint initiatives']) {
+    for (const expected of ['RAS/08/03/EEC', 'EUR 2199813', 'Thailand, Philippines', 'Recommendation 4', 'Addressees: ILO, Project partners · Level: Project · Priority: High',
+      'Addressees: National authorities · Level: Project · Priority: Medium', 'Addressees: Returnees, NGOs', 'Letter of Understanding', 'Joint initiatives']) {
       assert.ok(body.includes(expected), `the dossier shows "${expected}"`);
     }
     await accessible(page);

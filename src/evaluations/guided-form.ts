@@ -26,6 +26,16 @@ export function formValues(body: Record<string, string | string[] | undefined>):
   );
 }
 
+/** What a blank form starts with: the four core criteria, project-level recommendations of medium priority. */
+export function initialGuidedValues(): GuidedFormValues {
+  const values: GuidedFormValues = { criteria: 'relevance,effectiveness,efficiency,sustainability', mode: 'independent', kind: 'project_final' };
+  for (let n = 1; n <= GUIDED_RECOMMENDATION_ROWS; n++) {
+    values[`rec${n}_level`] = 'project';
+    values[`rec${n}_priority`] = 'medium';
+  }
+  return values;
+}
+
 const splitList = (value: string | undefined) =>
   (value ?? '')
     .split(/[;,]/)

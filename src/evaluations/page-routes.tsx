@@ -4,7 +4,7 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { withPublic } from '../db/public-access.ts';
 import { HTML, Uuid } from '../http/schemas.ts';
 import { IsoDate, LessonSearchQuery, FollowUpQuery, literals } from './api-schemas.ts';
-import { formValues, readGuidedForm } from './guided-form.ts';
+import { formValues, initialGuidedValues, readGuidedForm } from './guided-form.ts';
 import { dossierPage, evaluationListPage, followUpPage, guidedFormPage, lessonLibraryPage } from './pages.tsx';
 import { canRead, canWrite, followUpFilter, inOrg, lessonQuery, type EvaluationDeps } from './routes.ts';
 import { actionStatuses, responseDecisions } from './schema.ts';
@@ -26,7 +26,7 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
   });
 
   app.get('/evaluations/new', { preHandler: canWrite, schema: { tags: PAGE, summary: 'Guided entry of an evaluation summary (HTML)' } }, async (request, reply) =>
-    reply.type(HTML).send(guidedFormPage(request.pageContext(reply), { criteria: 'relevance,effectiveness,efficiency,sustainability' })),
+    reply.type(HTML).send(guidedFormPage(request.pageContext(reply), initialGuidedValues())),
   );
 
   app.post(

@@ -405,7 +405,7 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
               <h3 id={`rec-${rec.number}-title`}>{t('eval.recommendation.numbered', { number: rec.number })}</h3>
               <p>{rec.text}</p>
               <p class="muted">
-                {t('eval.field.addressees')}: {rec.addressees.join(', ') || '—'} · {t('eval.field.level')}: {rec.level || '—'} ·{' '}
+                {t('eval.field.addressees')}: {rec.addressees.join(', ') || '—'} · {t('eval.field.level')}: {levelLabel(ctx, rec.level)} ·{' '}
                 {t('eval.field.priority')}: {t(`eval.priority.${rec.priority}`)}
               </p>
               <p>
@@ -477,12 +477,17 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
           )}
         </section>
         <section aria-labelledby="lessons">
-          <h2 id="lessons">{t('eval.lessons.title')}</h2>
+          <h2 id="lessons">{t('eval.lessons.public_title')}</h2>
           <LessonList ctx={ctx} lessons={dossier.lessons.map((l) => ({ ...l, organisation: null }))} />
         </section>
       </>
     ),
   });
+}
+
+function levelLabel(ctx: PageContext, level: string): string {
+  if (level === '') return '—';
+  return (defaultLevels as readonly string[]).includes(level) ? ctx.t(`eval.level.${level as (typeof defaultLevels)[number]}`) : level;
 }
 
 function ProgressForm({ ctx, actionId, evaluationId }: { ctx: PageContext; actionId: string; evaluationId: string }) {
