@@ -45,6 +45,9 @@ describe('evaluation pages on the demo organisation', () => {
     assert.match(dossier.body, /class="overdue"/);
     assert.match(dossier.body, /not available \(indicator engine not available\)/);
     assert.doesNotMatch(dossier.body, /Record the management response/, 'viewers get no write forms');
+    const project = await page(viewer, `/evaluations/${evaluationIds[1]}`);
+    assert.match(project.body, /RAS\/08\/03\/EEC/);
+    assert.match(project.body, /<a href="https:\/\/www.ilo.org\/evaluation">Evaluation summary<\/a>/);
     const followUp = await page(viewer, '/follow-up?lang=fr');
     assert.equal(followUp.status, 200);
     assert.match(followUp.body, /Actions en retard par unité/);

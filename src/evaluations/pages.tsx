@@ -312,6 +312,15 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
             {fact(t('eval.field.scope'), evaluation.scopeActivityIds.map((id) => activityNames.get(id) ?? id).join(', '))}
           </dl>
           {evaluation.summary && <p class="summary">{evaluation.summary}</p>}
+          {evaluation.documents.length > 0 && (
+            <ul class="documents">
+              {evaluation.documents.map((document) => (
+                <li>
+                  <a href={document.url}>{document.label}</a>
+                </li>
+              ))}
+            </ul>
+          )}
           {evaluation.limitations && (
             <p>
               <strong>{t('eval.field.limitations')}:</strong> {evaluation.limitations}
