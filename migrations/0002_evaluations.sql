@@ -1,5 +1,5 @@
-CREATE TYPE "public"."action_status" AS ENUM('not_started', 'in_progress', 'completed', 'no_longer_applicable');--> statement-breakpoint
-CREATE TYPE "public"."content_language" AS ENUM('en', 'fr', 'es');--> statement-breakpoint
+CREATE TYPE "public"."recommendation_action_status" AS ENUM('not_started', 'in_progress', 'completed', 'no_longer_applicable');--> statement-breakpoint
+CREATE TYPE "public"."lesson_language" AS ENUM('en', 'fr', 'es');--> statement-breakpoint
 CREATE TYPE "public"."evaluation_kind" AS ENUM('annual_training', 'thematic', 'project_mid_term', 'project_final');--> statement-breakpoint
 CREATE TYPE "public"."evaluation_mode" AS ENUM('independent', 'internal');--> statement-breakpoint
 CREATE TYPE "public"."evaluation_status" AS ENUM('planned', 'ongoing', 'completed', 'closed');--> statement-breakpoint
@@ -14,7 +14,7 @@ CREATE TABLE "action_updates" (
 	"text" text NOT NULL,
 	"evidence_url" text,
 	"evidence_indicator" jsonb,
-	"status_after" "action_status" NOT NULL,
+	"status_after" "recommendation_action_status" NOT NULL,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "action_updates_org_id_id_pk" PRIMARY KEY("org_id","id")
 );
@@ -27,7 +27,7 @@ CREATE TABLE "recommendation_actions" (
 	"description" text NOT NULL,
 	"responsible_unit" text NOT NULL,
 	"due_date" date NOT NULL,
-	"status" "action_status" DEFAULT 'not_started' NOT NULL,
+	"status" "recommendation_action_status" DEFAULT 'not_started' NOT NULL,
 	"completed_on" date,
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "recommendation_actions_org_id_id_pk" PRIMARY KEY("org_id","id"),
@@ -85,7 +85,7 @@ CREATE TABLE "evaluation_lessons" (
 	"id" uuid DEFAULT gen_random_uuid() NOT NULL,
 	"evaluation_id" uuid,
 	"kind" "lesson_kind" NOT NULL,
-	"language" "content_language" DEFAULT 'en' NOT NULL,
+	"language" "lesson_language" DEFAULT 'en' NOT NULL,
 	"title" text NOT NULL,
 	"text" text NOT NULL,
 	"context" text DEFAULT '' NOT NULL,

@@ -45,14 +45,14 @@ GRANT SELECT (id, name) ON organisations TO tracer_public;
 CREATE POLICY public_publishing_organisations ON organisations AS PERMISSIVE FOR SELECT TO tracer_public
   USING (EXISTS (SELECT 1 FROM evaluation_lessons l WHERE l.org_id = organisations.id AND l.published));
 --> statement-breakpoint
-CREATE OR REPLACE FUNCTION tracer_search_config(language content_language) RETURNS regconfig
+CREATE OR REPLACE FUNCTION tracer_lesson_search_config(language lesson_language) RETURNS regconfig
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
   AS $$ SELECT CASE language WHEN 'fr' THEN 'public.tracer_fr'::regconfig WHEN 'es' THEN 'public.tracer_es'::regconfig
                              ELSE 'public.tracer_en'::regconfig END $$;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION tracer_search_config(content_language) TO tracer_public;
+GRANT EXECUTE ON FUNCTION tracer_lesson_search_config(lesson_language) TO tracer_public;
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS evaluation_lessons_search_idx ON evaluation_lessons USING gin (
-  to_tsvector(tracer_search_config(language), title || ' ' || text || ' ' || context || ' ' || replication_conditions));
+  to_tsvector(tracer_lesson_search_config(language), title || ' ' || text || ' ' || context || ' ' || replication_conditions));
 --> statement-breakpoint
 CREATE INDEX IF NOT EXISTS recommendations_text_trgm_idx ON recommendations USING gin (text gin_trgm_ops);

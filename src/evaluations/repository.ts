@@ -223,7 +223,7 @@ function lessonConditions(query: LessonQuery) {
   const conditions = [sql`true`];
   if (query.text && query.text.trim() !== '') {
     conditions.push(
-      sql`to_tsvector(tracer_search_config(l.language), ${searchDocument}) @@ websearch_to_tsquery(tracer_search_config(l.language), ${query.text})`,
+      sql`to_tsvector(tracer_lesson_search_config(l.language), ${searchDocument}) @@ websearch_to_tsquery(tracer_lesson_search_config(l.language), ${query.text})`,
     );
   }
   if (query.kind) conditions.push(sql`l.kind = ${query.kind}`);
@@ -235,7 +235,7 @@ function lessonConditions(query: LessonQuery) {
 
 const rankExpression = (text: string | undefined) =>
   text && text.trim() !== ''
-    ? sql`ts_rank(to_tsvector(tracer_search_config(l.language), ${searchDocument}), websearch_to_tsquery(tracer_search_config(l.language), ${text}))::float8`
+    ? sql`ts_rank(to_tsvector(tracer_lesson_search_config(l.language), ${searchDocument}), websearch_to_tsquery(tracer_lesson_search_config(l.language), ${text}))::float8`
     : sql`0::float8`;
 
 /** Searches the lessons this transaction may see: an organisation's own (tenant) or the published ones (public). */

@@ -44,10 +44,10 @@ export const evaluationMode = pgEnum('evaluation_mode', evaluationModes);
 export const evaluationKind = pgEnum('evaluation_kind', evaluationKinds);
 export const evaluationStatus = pgEnum('evaluation_status', evaluationStatuses);
 export const responseDecision = pgEnum('response_decision', responseDecisions);
-export const actionStatus = pgEnum('action_status', actionStatuses);
+export const actionStatus = pgEnum('recommendation_action_status', actionStatuses);
 export const priority = pgEnum('recommendation_priority', priorities);
 export const lessonKind = pgEnum('lesson_kind', lessonKinds);
-export const contentLanguage = pgEnum('content_language', contentLanguages);
+export const contentLanguage = pgEnum('lesson_language', contentLanguages);
 
 /** The OECD-DAC criteria and common cross-cutting ones; each evaluation keeps its own editable list. */
 export const defaultCriteria = [
