@@ -7,3 +7,4 @@ export * from '../catalogue/schema.ts';
 export * from '../people/schema.ts';
 export * from '../analytics/schema.ts';
 export * from '../messaging/schema.ts';
+export * from '../evaluations/schema.ts';

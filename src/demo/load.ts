@@ -6,6 +6,7 @@ import { analyticsDemoStep } from '../analytics/demo.ts';
 import { rows, type Database } from '../db/database.ts';
 import { loadCatalogueDemo } from '../catalogue/demo.ts';
 import { loadPeopleDemo } from '../people/demo.ts';
+import { evaluationsDemoStep } from '../evaluations/demo.ts';
 
 export const DEMO_ORG_SLUG = 'itc-demo';
 export const DEMO_PASSWORD = 'tracer-demo-2026';
@@ -27,6 +28,7 @@ export const demoSteps: Array<{ name: string; run: (ctx: DemoContext) => Promise
 demoSteps.push({ name: 'catalogue', run: loadCatalogueDemo });
 demoSteps.push({ name: 'people', run: loadPeopleDemo });
 demoSteps.push({ name: 'analytics', run: analyticsDemoStep });
+demoSteps.push({ name: 'evaluations', run: evaluationsDemoStep });
 
 export async function isEmpty(database: Database): Promise<boolean> {
   const [found] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from organisations`);

@@ -30,6 +30,7 @@ import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
 import { messagingRoutes } from '../messaging/routes.ts';
 import { homeRoutes } from '../web/home.tsx';
+import { evaluationRoutes } from '../evaluations/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
@@ -146,6 +147,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   await app.register(importRoutes, deps);
   await app.register(analyticsRoutes, deps);
   await app.register(messagingRoutes, deps);
+  await app.register(evaluationRoutes, deps);
   return app;
 }
 

@@ -4,6 +4,7 @@
 import type { Database } from '../db/database.ts';
 import { enqueueMessage } from '../messaging/service.ts';
 import { TestClient, type TestOrg } from './http.ts';
+import { seedEvaluationIsolationFixture } from '../evaluations/isolation-fixture.ts';
 
 export async function seedIsolationFixture(database: Database, baseUrl: string, org: TestOrg): Promise<void> {
   const admin = await TestClient.signedIn(baseUrl, org.emails.administrator);
@@ -21,6 +22,7 @@ export async function seedIsolationFixture(database: Database, baseUrl: string, 
       dedupeKey: `isolation-${org.slug}`,
     }),
   );
+  await seedEvaluationIsolationFixture(admin, org.slug);
   await seedCatalogueAndPeople(admin, org.slug);
 }
 

@@ -16,6 +16,9 @@ import analyticsFr from '../../analytics/messages/fr.json' with { type: 'json' }
 import messagingEn from '../../messaging/messages/en.json' with { type: 'json' };
 import messagingEs from '../../messaging/messages/es.json' with { type: 'json' };
 import messagingFr from '../../messaging/messages/fr.json' with { type: 'json' };
+import evaluationsEn from '../../evaluations/messages/en.json' with { type: 'json' };
+import evaluationsEs from '../../evaluations/messages/es.json' with { type: 'json' };
+import evaluationsFr from '../../evaluations/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -24,6 +27,7 @@ export const domainMessages = {
   people: { en: peopleEn, fr: peopleFr, es: peopleEs },
   analytics: { en: analyticsEn, fr: analyticsFr, es: analyticsEs },
   messaging: { en: messagingEn, fr: messagingFr, es: messagingEs },
+  evaluations: { en: evaluationsEn, fr: evaluationsFr, es: evaluationsEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;

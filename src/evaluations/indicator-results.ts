@@ -1,0 +1,32 @@
+// Findings and progress updates point at indicator results (a KPI, a period, filters). The value
+// is never copied: pages ask an `IndicatorResultSource` each time, so evidence stays live.
+// Until the analytics engine lands, the default source answers "not available"; the integrator
+// wires the engine's implementation in `evaluationRoutes` options.
+import type { Tx } from '../db/database.ts';
+import type { IndicatorLink } from './schema.ts';
+
+export type IndicatorResult =
+  | { available: true; value: number; ciLow: number | null; ciHigh: number | null; n: number; label?: string }
+  | { available: false; reason: string };
+
+export interface IndicatorResultSource {
+  resultFor(link: IndicatorLink): Promise<IndicatorResult>;
+}
+
+export const indicatorEngineNotAvailable: IndicatorResultSource = {
+  async resultFor() {
+    return { available: false, reason: 'indicator engine not available' };
+  },
+};
+
+/** The catalogue's activities, as evaluations show their scope. Wired to the catalogue when it lands. */
+export interface ActivityLookup {
+  /** Display codes/titles of the given activity ids; ids the catalogue does not know are left out. */
+  describe(tx: Tx, activityIds: string[]): Promise<Map<string, string>>;
+}
+
+export const activitiesShownAsIds: ActivityLookup = {
+  async describe() {
+    return new Map();
+  },
+};

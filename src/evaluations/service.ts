@@ -1,0 +1,393 @@
+// The rules of evaluations and their follow-through: lifecycle (an evaluation closes only when
+// every action is settled; actions only follow a response that accepts the recommendation;
+// settled actions take no more updates), overdue logic against an injectable clock, recurrence
+// detection, and the lessons library. No HTTP here.
+import type { Tx } from '../db/database.ts';
+import * as repo from './repository.ts';
+import type {
+  ActionRow,
+  ActionUpdateRow,
+  EvaluationRow,
+  EvaluationValues,
+  FindingRow,
+  LessonHit,
+  LessonQuery,
+  LessonRow,
+  LessonValues,
+  RecommendationRow,
+} from './repository.ts';
+import type { ActionStatus, EvaluationStatus, IndicatorLink, ResponseDecision } from './schema.ts';
+import type { IndicatorResult, IndicatorResultSource } from './indicator-results.ts';
+
+export class EvaluationError extends Error {
+  constructor(
+    readonly reason: 'not_found' | 'conflict' | 'invalid',
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Today's date is read through a clock so that tests can move time. */
+export type Clock = () => Date;
+export const systemClock: Clock = () => new Date();
+export const isoDay = (clock: Clock): string => clock().toISOString().slice(0, 10);
+
+const SETTLED: readonly ActionStatus[] = ['completed', 'no_longer_applicable'];
+
+export function ensureFound<T>(row: T | undefined, what: string): T {
+  if (row === undefined) throw new EvaluationError('not_found', `No such ${what}`);
+  return row;
+}
+
+// ---------------------------------------------------------------- evaluations
+
+export type EvaluationInput = Partial<EvaluationValues> & Pick<EvaluationValues, 'title' | 'mode' | 'kind'>;
+
+function checkDates(values: Partial<EvaluationValues>): void {
+  if (values.startDate && values.endDate && values.endDate < values.startDate) {
+    throw new EvaluationError('invalid', 'The end date must not be before the start date', 'endDate');
+  }
+  if (values.projectStart && values.projectEnd && values.projectEnd < values.projectStart) {
+    throw new EvaluationError('invalid', 'The project end must not be before the project start', 'projectEnd');
+  }
+}
+
+export async function createEvaluation(tx: Tx, orgId: string, input: EvaluationInput): Promise<EvaluationRow> {
+  if (input.title.trim() === '') throw new EvaluationError('invalid', 'The title must not be empty', 'title');
+  checkDates(input);
+  return repo.insertEvaluation(tx, orgId, { ...input, title: input.title.trim() });
+}
+
+export async function updateEvaluation(tx: Tx, id: string, patch: Partial<EvaluationValues>): Promise<EvaluationRow> {
+  const current = ensureFound(await repo.findEvaluation(tx, id), 'evaluation');
+  checkDates({ ...current, ...patch });
+  if (patch.status !== undefined && patch.status !== current.status) await checkStatusChange(tx, current, patch.status);
+  return ensureFound(await repo.updateEvaluationRow(tx, id, patch), 'evaluation');
+}
+
+async function checkStatusChange(tx: Tx, evaluation: EvaluationRow, to: EvaluationStatus): Promise<void> {
+  if (to !== 'closed') return;
+  const open = await repo.countOpenActions(tx, evaluation.id);
+  if (open > 0) {
+    throw new EvaluationError('conflict', `The evaluation cannot be closed while ${open} action(s) are still open`, 'status');
+  }
+  const unanswered = (await repo.recommendationsOf(tx, evaluation.id)).filter((r) => r.responseDecision === null);
+  if (unanswered.length > 0) {
+    throw new EvaluationError(
+      'conflict',
+      `The evaluation cannot be closed before every recommendation has a management response (missing: ${unanswered.map((r) => r.number).join(', ')})`,
+      'status',
+    );
+  }
+}
+
+export async function deleteEvaluation(tx: Tx, id: string): Promise<void> {
+  if (!(await repo.deleteEvaluationRow(tx, id))) throw new EvaluationError('not_found', 'No such evaluation');
+}
+
+export const listEvaluations = (tx: Tx) => repo.listEvaluationRows(tx);
+export const findEvaluationRow = (tx: Tx, id: string) => repo.findEvaluation(tx, id);
+
+// ---------------------------------------------------------------- the whole evaluation
+
+export interface ActionView extends ActionRow {
+  overdue: boolean;
+  updates: ActionUpdateRow[];
+}
+export interface RecommendationView extends RecommendationRow {
+  actions: ActionView[];
+}
+export interface FindingView extends FindingRow {
+  evidenceResults: Array<{ link: IndicatorLink; result: IndicatorResult }>;
+}
+export interface EvaluationDossier {
+  evaluation: EvaluationRow;
+  findings: FindingView[];
+  recommendations: RecommendationView[];
+  lessons: LessonRow[];
+}
+
+export function isOverdue(action: Pick<ActionRow, 'status' | 'dueDate'>, today: string): boolean {
+  return !SETTLED.includes(action.status) && action.dueDate < today;
+}
+
+/** An evaluation with everything under it; indicator evidence is resolved now, so it stays live. */
+export async function getDossier(
+  tx: Tx,
+  id: string,
+  options: { clock: Clock; indicators: IndicatorResultSource },
+): Promise<EvaluationDossier> {
+  const evaluation = ensureFound(await repo.findEvaluation(tx, id), 'evaluation');
+  const today = isoDay(options.clock);
+  const recommendationRows = await repo.recommendationsOf(tx, id);
+  const actionRows = await repo.actionsOf(
+    tx,
+    recommendationRows.map((r) => r.id),
+  );
+  const updateRows = await repo.updatesOf(
+    tx,
+    actionRows.map((a) => a.id),
+  );
+  const findingRows = await repo.findingsOf(tx, id);
+  const findingViews = await Promise.all(
+    findingRows.map(async (finding) => ({
+      ...finding,
+      evidenceResults: await Promise.all(finding.evidence.map(async (link) => ({ link, result: await options.indicators.resultFor(link) }))),
+    })),
+  );
+  return {
+    evaluation,
+    findings: findingViews,
+    recommendations: recommendationRows.map((recommendation) => ({
+      ...recommendation,
+      actions: actionRows
+        .filter((a) => a.recommendationId === recommendation.id)
+        .map((action) => ({
+          ...action,
+          overdue: isOverdue(action, today),
+          updates: updateRows.filter((u) => u.actionId === action.id),
+        })),
+    })),
+    lessons: await repo.lessonsOf(tx, id),
+  };
+}
+
+// ---------------------------------------------------------------- findings
+
+export async function addFinding(
+  tx: Tx,
+  orgId: string,
+  evaluationId: string,
+  input: { criterion: string; text: string; evidence?: IndicatorLink[] },
+): Promise<FindingRow> {
+  ensureFound(await repo.findEvaluation(tx, evaluationId), 'evaluation');
+  if (input.text.trim() === '') throw new EvaluationError('invalid', 'A finding needs a text', 'text');
+  return repo.insertFinding(tx, orgId, { evaluationId, criterion: input.criterion, text: input.text.trim(), evidence: input.evidence ?? [] });
+}
+
+export async function deleteFinding(tx: Tx, id: string): Promise<void> {
+  if (!(await repo.deleteFindingRow(tx, id))) throw new EvaluationError('not_found', 'No such finding');
+}
+
+// ---------------------------------------------------------------- recommendations and responses
+
+export type RecommendationInput = Omit<repo.RecommendationValues, 'evaluationId' | 'number' | 'responseDecision' | 'responseText' | 'responseDate'> & {
+  number?: number | undefined;
+};
+
+export async function addRecommendation(tx: Tx, orgId: string, evaluationId: string, input: RecommendationInput): Promise<RecommendationRow> {
+  ensureFound(await repo.findEvaluation(tx, evaluationId), 'evaluation');
+  if (input.text.trim() === '') throw new EvaluationError('invalid', 'A recommendation needs a text', 'text');
+  const number = input.number ?? (await repo.nextRecommendationNumber(tx, evaluationId));
+  const taken = (await repo.recommendationsByNumbers(tx, evaluationId)).has(number);
+  if (taken) throw new EvaluationError('conflict', `Recommendation ${number} already exists in this evaluation`, 'number');
+  return repo.insertRecommendation(tx, orgId, { ...input, text: input.text.trim(), evaluationId, number });
+}
+
+export async function updateRecommendation(tx: Tx, id: string, patch: Partial<RecommendationInput>): Promise<RecommendationRow> {
+  const current = ensureFound(await repo.findRecommendation(tx, id), 'recommendation');
+  if (patch.number !== undefined && patch.number !== current.number) {
+    if ((await repo.recommendationsByNumbers(tx, current.evaluationId)).has(patch.number)) {
+      throw new EvaluationError('conflict', `Recommendation ${patch.number} already exists in this evaluation`, 'number');
+    }
+  }
+  return ensureFound(await repo.updateRecommendationRow(tx, id, patch), 'recommendation');
+}
+
+export async function deleteRecommendation(tx: Tx, id: string): Promise<void> {
+  if (!(await repo.deleteRecommendationRow(tx, id))) throw new EvaluationError('not_found', 'No such recommendation');
+}
+
+export interface ManagementResponse {
+  decision: ResponseDecision;
+  text: string;
+  date: string;
+}
+
+export async function respondToRecommendation(tx: Tx, id: string, response: ManagementResponse): Promise<RecommendationRow> {
+  const current = ensureFound(await repo.findRecommendation(tx, id), 'recommendation');
+  if (response.decision === 'not_accepted') {
+    const open = (await repo.actionsOf(tx, [id])).filter((a) => !SETTLED.includes(a.status));
+    if (open.length > 0) {
+      throw new EvaluationError('conflict', 'Settle or remove the open actions before recording that the recommendation is not accepted', 'decision');
+    }
+  }
+  return ensureFound(
+    await repo.updateRecommendationRow(tx, current.id, {
+      responseDecision: response.decision,
+      responseText: response.text.trim(),
+      responseDate: response.date,
+    }),
+    'recommendation',
+  );
+}
+
+// ---------------------------------------------------------------- actions and progress updates
+
+export interface ActionInput {
+  description: string;
+  responsibleUnit: string;
+  dueDate: string;
+  status?: ActionStatus | undefined;
+  completedOn?: string | undefined;
+}
+
+export async function addAction(tx: Tx, orgId: string, recommendationId: string, input: ActionInput): Promise<ActionRow> {
+  const recommendation = ensureFound(await repo.findRecommendation(tx, recommendationId), 'recommendation');
+  if (recommendation.responseDecision === null) {
+    throw new EvaluationError('conflict', `Record the management response to recommendation ${recommendation.number} before planning actions`);
+  }
+  if (recommendation.responseDecision === 'not_accepted') {
+    throw new EvaluationError('conflict', `Recommendation ${recommendation.number} was not accepted: it takes no actions`);
+  }
+  const status = input.status ?? 'not_started';
+  return repo.insertAction(tx, orgId, {
+    recommendationId,
+    description: requireText(input.description, 'description'),
+    responsibleUnit: requireText(input.responsibleUnit, 'responsibleUnit'),
+    dueDate: input.dueDate,
+    status,
+    completedOn: completionDate(status, input.completedOn),
+  });
+}
+
+function requireText(value: string, field: string): string {
+  if (value.trim() === '') throw new EvaluationError('invalid', `${field} must not be empty`, field);
+  return value.trim();
+}
+
+function completionDate(status: ActionStatus, completedOn: string | undefined | null): string | null {
+  if (status !== 'completed') return null;
+  if (!completedOn) throw new EvaluationError('invalid', 'A completed action needs its completion date', 'completedOn');
+  return completedOn;
+}
+
+export async function updateAction(tx: Tx, id: string, patch: Partial<ActionInput>): Promise<ActionRow> {
+  const current = ensureFound(await repo.findAction(tx, id), 'action');
+  const status = patch.status ?? current.status;
+  const completedOn = completionDate(status, patch.completedOn ?? current.completedOn);
+  return ensureFound(await repo.updateActionRow(tx, id, { ...patch, status, completedOn }), 'action');
+}
+
+export async function deleteAction(tx: Tx, id: string): Promise<void> {
+  if (!(await repo.deleteActionRow(tx, id))) throw new EvaluationError('not_found', 'No such action');
+}
+
+export interface ProgressUpdateInput {
+  on: string;
+  text: string;
+  statusAfter: ActionStatus;
+  evidenceUrl?: string | undefined;
+  evidenceIndicator?: IndicatorLink | undefined;
+}
+
+/** Records progress and moves the action to `statusAfter`; a settled action takes no more updates. */
+export async function addProgressUpdate(
+  tx: Tx,
+  orgId: string,
+  actionId: string,
+  input: ProgressUpdateInput,
+  clock: Clock,
+): Promise<{ action: ActionRow; update: ActionUpdateRow }> {
+  const action = ensureFound(await repo.findAction(tx, actionId), 'action');
+  if (SETTLED.includes(action.status)) {
+    throw new EvaluationError('conflict', `This action is already ${action.status.replaceAll('_', ' ')}; it takes no more updates`);
+  }
+  if (input.on > isoDay(clock)) throw new EvaluationError('invalid', 'A progress update cannot be dated in the future', 'on');
+  if (input.evidenceUrl && !/^https?:\/\//.test(input.evidenceUrl)) {
+    throw new EvaluationError('invalid', 'The evidence link must start with http:// or https://', 'evidenceUrl');
+  }
+  const update = await repo.insertActionUpdate(tx, orgId, {
+    actionId,
+    on: input.on,
+    text: requireText(input.text, 'text'),
+    evidenceUrl: input.evidenceUrl ?? null,
+    evidenceIndicator: input.evidenceIndicator ?? null,
+    statusAfter: input.statusAfter,
+  });
+  const moved = ensureFound(
+    await repo.updateActionRow(tx, actionId, {
+      status: input.statusAfter,
+      completedOn: input.statusAfter === 'completed' ? input.on : null,
+    }),
+    'action',
+  );
+  return { action: moved, update };
+}
+
+// ---------------------------------------------------------------- lessons learned and good practices
+
+export type LessonInput = Omit<LessonValues, 'published' | 'publishedAt'> & { published?: boolean | undefined };
+
+export async function addLesson(tx: Tx, orgId: string, input: LessonInput, clock: Clock): Promise<LessonRow> {
+  if (input.evaluationId) ensureFound(await repo.findEvaluation(tx, input.evaluationId), 'evaluation');
+  const published = input.published ?? false;
+  return repo.insertLesson(tx, orgId, {
+    ...input,
+    title: requireText(input.title, 'title'),
+    text: requireText(input.text, 'text'),
+    published,
+    publishedAt: published ? clock() : null,
+  });
+}
+
+export async function updateLesson(tx: Tx, id: string, patch: Partial<LessonInput>, clock: Clock): Promise<LessonRow> {
+  const publication = patch.published === undefined ? {} : { published: patch.published, publishedAt: patch.published ? clock() : null };
+  return ensureFound(await repo.updateLessonRow(tx, id, { ...patch, ...publication }), 'lesson');
+}
+
+export async function deleteLesson(tx: Tx, id: string): Promise<void> {
+  if (!(await repo.deleteLessonRow(tx, id))) throw new EvaluationError('not_found', 'No such lesson');
+}
+
+export interface LessonSearchResult {
+  hits: LessonHit[];
+  facets: repo.LessonFacets;
+}
+
+/** The organisation's own library (tenant transaction) or the public catalogue (public transaction). */
+export async function searchLessons(tx: Tx, query: LessonQuery, options: { publicView: boolean }): Promise<LessonSearchResult> {
+  return { hits: await repo.searchLessonRows(tx, query, options), facets: await repo.lessonFacetRows(tx, query, options) };
+}
+
+// ---------------------------------------------------------------- follow-up dashboard
+
+export const DEFAULT_RECURRENCE_THRESHOLD = 0.3;
+
+export interface FollowUpDashboard {
+  today: string;
+  recommendationsByResponse: Array<{ decision: ResponseDecision | null; count: number }>;
+  actionsByStatus: repo.ActionStatusCount[];
+  completedOnTimeRate: number | null;
+  overdueByUnit: Array<{ unit: string; actions: repo.OverdueActionRow[] }>;
+  recurring: repo.RecurrencePairRow[];
+  units: string[];
+}
+
+export async function followUpDashboard(
+  tx: Tx,
+  filter: repo.FollowUpFilter,
+  options: { clock: Clock; recurrenceThreshold?: number },
+): Promise<FollowUpDashboard> {
+  const today = isoDay(options.clock);
+  const actionsByStatus = await repo.countActionsByStatus(tx, filter, today);
+  const completed = actionsByStatus.find((row) => row.status === 'completed');
+  const overdue = await repo.overdueActionRows(tx, filter, today);
+  return {
+    today,
+    recommendationsByResponse: await repo.countRecommendationsByResponse(tx, filter),
+    actionsByStatus,
+    completedOnTimeRate: completed && completed.count > 0 ? completed.completedOnTime / completed.count : null,
+    overdueByUnit: groupByUnit(overdue),
+    recurring: await repo.recurringRecommendationPairs(tx, options.recurrenceThreshold ?? DEFAULT_RECURRENCE_THRESHOLD, filter),
+    units: await repo.responsibleUnits(tx),
+  };
+}
+
+function groupByUnit(overdue: repo.OverdueActionRow[]): FollowUpDashboard['overdueByUnit'] {
+  const byUnit = new Map<string, repo.OverdueActionRow[]>();
+  for (const action of overdue) byUnit.set(action.responsibleUnit, [...(byUnit.get(action.responsibleUnit) ?? []), action]);
+  return [...byUnit].map(([unit, list]) => ({ unit, actions: list }));
+}
