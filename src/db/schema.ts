@@ -3,3 +3,5 @@
 export * from './tenancy-schema.ts';
 export * from './instance-schema.ts';
 export * from '../accounts/schema.ts';
+export * from '../instruments/schema.ts';
+export * from '../responses/schema.ts';

@@ -21,6 +21,8 @@ import Fastify, {
 } from 'fastify';
 import { sql } from 'drizzle-orm';
 import { accountRoutes } from '../accounts/routes.ts';
+import { instrumentRoutes } from '../instruments/routes.ts';
+import { responseRoutes } from '../responses/routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
@@ -135,6 +137,8 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   const deps = { database, config };
   await app.register(accountRoutes, deps);
   await app.register(homeRoutes, deps);
+  await app.register(instrumentRoutes, deps);
+  await app.register(responseRoutes, deps);
   return app;
 }
 

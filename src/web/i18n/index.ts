@@ -4,10 +4,18 @@
 import accountsEn from '../../accounts/messages/en.json' with { type: 'json' };
 import accountsEs from '../../accounts/messages/es.json' with { type: 'json' };
 import accountsFr from '../../accounts/messages/fr.json' with { type: 'json' };
+import instrumentsEn from '../../instruments/messages/en.json' with { type: 'json' };
+import instrumentsEs from '../../instruments/messages/es.json' with { type: 'json' };
+import instrumentsFr from '../../instruments/messages/fr.json' with { type: 'json' };
+import responsesEn from '../../responses/messages/en.json' with { type: 'json' };
+import responsesEs from '../../responses/messages/es.json' with { type: 'json' };
+import responsesFr from '../../responses/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
   accounts: { en: accountsEn, fr: accountsFr, es: accountsEs },
+  instruments: { en: instrumentsEn, fr: instrumentsFr, es: instrumentsEs },
+  responses: { en: responsesEn, fr: responsesFr, es: responsesEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
