@@ -7,6 +7,7 @@ import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
+import { registerInstrumentCommands } from '../instruments/cli.ts';
 import { serve } from './serve.ts';
 
 /** Errors a user can fix: printed as one line. */
@@ -114,11 +115,12 @@ Configuration (environment):
       }),
     );
 
+  registerInstrumentCommands(program);
   return program;
 }
 
 /** Opens the configured database, applies pending migrations, runs `work`, closes. */
-async function withDatabase(work: (database: Database, config: Config) => Promise<void>): Promise<void> {
+export async function withDatabase(work: (database: Database, config: Config) => Promise<void>): Promise<void> {
   const config = loadConfig();
   const database = await openDatabase(config.database);
   try {

@@ -56,7 +56,49 @@ const toLink = (row: service.CollectionLinkRow) => ({
   activityId: row.activityId,
 });
 
+const SPREADSHEET_TYPES = ['application/octet-stream', 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 'application/vnd.ms-excel'];
+
 export const instrumentRoutes: FastifyPluginAsync<{ database: Database; config: Config }> = async (app) => {
+  app.addContentTypeParser(SPREADSHEET_TYPES, { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+
+  app.post(
+    '/api/instruments/import',
+    {
+      preHandler: editors,
+      schema: {
+        tags: API,
+        security,
+        summary: 'Create an instrument (draft) from an XLSForm (.xlsx or .xls as the raw body); 422 names each problem by sheet and row',
+        querystring: Type.Object({ fileName: Type.String({ maxLength: 200 }), key: Type.Optional(KeySchema), purpose: Type.Optional(PurposeSchema) }),
+        consumes: SPREADSHEET_TYPES,
+        response: { 201: Type.Intersect([InstrumentSchema, Type.Object({ notes: Type.Array(Type.String()) })]) },
+      },
+    },
+    async (request, reply) => {
+      const query = request.query as { fileName: string; key?: string; purpose?: (typeof purposes)[number] };
+      const { instrument, notes } = await request.inOrg((tx, actor) =>
+        service.importInstrument(tx, actor, request.body as Buffer, query.fileName, { key: query.key, purpose: query.purpose }),
+      );
+      return reply.code(201).send({ ...toInstrument(instrument), notes });
+    },
+  );
+
+  app.get(
+    '/api/instruments/:id/xlsform',
+    {
+      preHandler: requireRole(),
+      schema: { tags: API, security, summary: 'Download as an XLSForm (.xlsx): a version, else the latest, else the draft', params: IdParams, querystring: Type.Object({ versionId: Type.Optional(Uuid) }) },
+    },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      const { versionId } = request.query as { versionId?: string };
+      const { fileName, file } = await request.inOrg((tx) => service.exportInstrument(tx, id, versionId));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', `attachment; filename="${fileName}"`)
+        .send(file);
+    },
+  );
   app.get(
     '/api/instruments',
     { preHandler: requireRole(), schema: { tags: API, security, summary: 'List instruments', response: { 200: Type.Array(InstrumentSchema) } } },

@@ -8,6 +8,7 @@ import { standardInstruments } from './bank.ts';
 import { definitionProblems } from './definition.ts';
 import type { InstrumentDefinition, LocalText, Purpose } from './model.ts';
 import * as repo from './repository.ts';
+import { exportXlsForm, importXlsForm } from './xlsform.ts';
 
 export type { InstrumentRow, VersionRow, CollectionLinkRow } from './repository.ts';
 
@@ -116,4 +117,28 @@ export async function getCollectionLink(tx: Tx, id: string): Promise<repo.Collec
   const link = await repo.findCollectionLink(tx, id);
   if (!link) throw Problem.notFound('No such link');
   return link;
+}
+
+/** Creates an instrument (draft) from an XLSForm; 422 listing every problem (sheet, row, column) if it cannot. */
+export async function importInstrument(
+  tx: Tx,
+  actor: Actor,
+  file: Buffer,
+  fileName: string,
+  options: { key?: string; purpose?: Purpose } = {},
+): Promise<{ instrument: repo.InstrumentRow; notes: string[] }> {
+  const result = importXlsForm(file, fileName);
+  if (!result.ok) {
+    throw new Problem(422, `The form cannot be imported: ${result.problems.join('; ')}`, result.problems.map((message) => ({ field: 'body', message })));
+  }
+  const instrument = await createInstrument(tx, actor, { key: options.key ?? result.key, purpose: options.purpose ?? result.purpose, definition: result.definition });
+  return { instrument, notes: result.notes };
+}
+
+/** The XLSForm of a version (default: the latest, else the draft). */
+export async function exportInstrument(tx: Tx, instrumentId: string, versionId?: string): Promise<{ fileName: string; file: Buffer }> {
+  const instrument = await getInstrument(tx, instrumentId);
+  const definition = versionId ? (await getVersion(tx, versionId)).definition : ((await repo.latestVersion(tx, instrumentId))?.definition ?? instrument.draft);
+  if (!definition) throw Problem.notFound('Nothing to export');
+  return { fileName: `${instrument.key}.xlsx`, file: exportXlsForm(instrument.key, instrument.purpose, definition) };
 }
