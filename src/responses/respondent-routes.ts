@@ -113,7 +113,8 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
           const now = visiblePages(collection, data);
           const firstWithIssue = now.findIndex((p) => result.issues.some((issue) => p.questions.some((q) => issue.key === q.key || issue.key.startsWith(`${q.key}/`))));
           const index = firstWithIssue >= 0 ? firstWithIssue : Math.min(body._page, now.length - 1);
-          return { html: render(request, reply, token, collection, data, index, body._sid, result.issues, formLang, result.response.id), responseId: result.response.id };
+          const shown = withRejectedValues(data, result.issues, body);
+          return { html: render(request, reply, token, collection, shown, index, body._sid, result.issues, formLang, result.response.id), responseId: result.response.id };
         }
         const next = body._action === 'back' ? body._page - 1 : body._page + 1;
         const count = visiblePages(collection, data).length;
@@ -125,6 +126,16 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
     },
   );
 };
+
+/** What the respondent typed in refused fields is shown again (it is not stored), so it can be corrected. */
+function withRejectedValues(data: ResponseData, issues: AnswerIssue[], body: Record<string, unknown>): ResponseData {
+  const answers = { ...data.answers };
+  for (const issue of issues) {
+    const raw = body[`q.${issue.key}`];
+    if (issue.itemIndex === 0 && (typeof raw === 'string' ? raw !== '' : Array.isArray(raw))) answers[issue.key] = raw as string | string[];
+  }
+  return { ...data, answers };
+}
 
 /** Pages shown for the current answers: relevant groups, and repeats only when there are resource persons. */
 function visiblePages(collection: service.Collection, data: ResponseData) {
