@@ -49,7 +49,7 @@ describe('organisation isolation over HTTP', () => {
             const response = await client.get(url, { accept });
             calls++;
             assert.ok(response.status < 500, `${role} GET ${url}: ${response.status}`);
-            const leaked = markersOfA.find((marker) => response.text.includes(marker));
+            const leaked = markersOfA.find((marker) => response.text.replaceAll(url, "").includes(marker)); // the echoed request path is not a leak
             assert.equal(leaked, undefined, `${role} of B sees "${leaked}" of A at GET ${url}`);
           }
         }

@@ -86,3 +86,8 @@ export async function responseCounts(tx: Queryable, instrumentId: string): Promi
   );
   return row ?? { partial: 0, complete: 0 };
 }
+
+/** Demo data only: when a response was submitted (and started, an hour before). */
+export async function setSubmittedAt(tx: Tx, responseId: string, at: Date): Promise<void> {
+  await tx.update(responses).set({ submittedAt: at, startedAt: new Date(at.getTime() - 3_600_000) }).where(eq(responses.id, responseId));
+}
