@@ -2,7 +2,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'migrations/', 'scratch/', 'test-artifacts/', '.tracer-data/'] },
+  { ignores: ['node_modules/', 'migrations/', 'src/instruments/expressions/parser.js', 'src/instruments/expressions/parser.d.ts', 'scratch/', 'test-artifacts/', '.tracer-data/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -10,6 +10,7 @@ import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
 import { registerImportCommands } from '../imports/cli.ts';
 import { registerMessagingCommands } from '../messaging/cli.ts';
+import { registerInstrumentCommands } from '../instruments/cli.ts';
 import { serve } from './serve.ts';
 
 /** Errors a user can fix: printed as one line. */
@@ -120,6 +121,7 @@ Configuration (environment):
   registerImportCommands(program);
   registerAnalyticsCommands(program);
   registerMessagingCommands(program, withDatabase);
+  registerInstrumentCommands(program);
   return program;
 }
 

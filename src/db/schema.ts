@@ -8,3 +8,5 @@ export * from '../people/schema.ts';
 export * from '../analytics/schema.ts';
 export * from '../messaging/schema.ts';
 export * from '../evaluations/schema.ts';
+export * from '../instruments/schema.ts';
+export * from '../responses/schema.ts';

@@ -25,6 +25,8 @@ import { catalogueRoutes } from '../catalogue/routes.ts';
 import { importRoutes } from '../imports/routes.ts';
 import { peopleRoutes } from '../people/routes.ts';
 import { analyticsRoutes } from '../analytics/routes.ts';
+import { instrumentRoutes } from '../instruments/routes.ts';
+import { responseRoutes } from '../responses/routes.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
@@ -148,6 +150,8 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   await app.register(analyticsRoutes, deps);
   await app.register(messagingRoutes, deps);
   await app.register(evaluationRoutes, deps);
+  await app.register(instrumentRoutes, deps);
+  await app.register(responseRoutes, deps);
   return app;
 }
 

@@ -3,6 +3,7 @@
 // organisation slug so that a leak is recognisable.
 import type { Database } from '../db/database.ts';
 import { enqueueMessage } from '../messaging/service.ts';
+import { seedInstrument } from '../responses/isolation-seed.ts';
 import { TestClient, type TestOrg } from './http.ts';
 import { seedEvaluationIsolationFixture } from '../evaluations/isolation-fixture.ts';
 
@@ -10,6 +11,7 @@ export async function seedIsolationFixture(database: Database, baseUrl: string, 
   const admin = await TestClient.signedIn(baseUrl, org.emails.administrator);
   await admin.post('/api/tokens', { name: `token-${org.slug}` });
   await admin.request('PUT', '/api/indicators/relevance/targets/2023', { baseline: 0.8, target: 0.9 });
+  await seedInstrument(admin, org.slug);
   const trainer = await TestClient.signedIn(baseUrl, org.emails.trainer);
   await trainer.post('/api/tokens', { name: `trainer-token-${org.slug}` });
   await database.withOrg(org.id, (tx) =>

@@ -19,6 +19,12 @@ import messagingFr from '../../messaging/messages/fr.json' with { type: 'json' }
 import evaluationsEn from '../../evaluations/messages/en.json' with { type: 'json' };
 import evaluationsEs from '../../evaluations/messages/es.json' with { type: 'json' };
 import evaluationsFr from '../../evaluations/messages/fr.json' with { type: 'json' };
+import instrumentsEn from '../../instruments/messages/en.json' with { type: 'json' };
+import instrumentsEs from '../../instruments/messages/es.json' with { type: 'json' };
+import instrumentsFr from '../../instruments/messages/fr.json' with { type: 'json' };
+import responsesEn from '../../responses/messages/en.json' with { type: 'json' };
+import responsesEs from '../../responses/messages/es.json' with { type: 'json' };
+import responsesFr from '../../responses/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -28,6 +34,8 @@ export const domainMessages = {
   analytics: { en: analyticsEn, fr: analyticsFr, es: analyticsEs },
   messaging: { en: messagingEn, fr: messagingFr, es: messagingEs },
   evaluations: { en: evaluationsEn, fr: evaluationsFr, es: evaluationsEs },
+  instruments: { en: instrumentsEn, fr: instrumentsFr, es: instrumentsEs },
+  responses: { en: responsesEn, fr: responsesFr, es: responsesEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;

@@ -1,0 +1,302 @@
+// Answers against a version: coercion of submitted values, relevance, constraints, required,
+// calculations, knowledge scores, and the flat rows kept for analytics. Pure functions: the
+// service decides when to enforce what (a page, a partial save, a final submit).
+import { holds, compute, toText, type EvaluationContext } from '../instruments/expressions/evaluate.ts';
+import type { AnswerSet, AnswerValue, InstrumentDefinition, Page, Question, ResponseData } from '../instruments/model.ts';
+
+export type IssueCode =
+  | 'required'
+  | 'constraint'
+  | 'not_a_choice'
+  | 'not_an_integer'
+  | 'not_a_number'
+  | 'out_of_range'
+  | 'not_a_date'
+  | 'too_long'
+  | 'unknown_question'
+  | 'unknown_resource_person';
+
+export interface AnswerIssue {
+  /** Question key (matrix rows: `matrix/row`). */
+  key: string;
+  /** 0, or 1..n within a repeat block. */
+  itemIndex: number;
+  code: IssueCode;
+  /** The form's own constraint message, when it has one. */
+  constraintMessage?: Question['constraintMessage'];
+}
+
+export interface ValidationOptions {
+  /** Enforce `required` (final submit, or leaving a page). */
+  enforceRequired: boolean;
+  /** Only these pages (by key); all when absent. */
+  pages?: ReadonlySet<string>;
+  resourcePersonIds: readonly string[];
+  today?: string;
+}
+
+const TEXT_LIMIT = { short: 2_000, long: 20_000 };
+
+/** Input keys of a question: one per matrix row, none for notes and calculations. */
+export function inputKeys(question: Question): string[] {
+  if (question.type === 'matrix') return question.rows.map((row) => `${question.key}/${row.key}`);
+  if (question.type === 'note' || question.type === 'calculate') return [];
+  return [question.key];
+}
+
+/** Turns a submitted value (JSON or form field) into the stored value, or an issue code; undefined = no answer. */
+export function coerce(question: Question, raw: unknown): { value: AnswerValue | undefined } | { issue: IssueCode } {
+  const list = Array.isArray(raw) ? raw.map(String).filter((v) => v !== '') : undefined;
+  const text = raw === undefined || raw === null ? '' : Array.isArray(raw) ? (raw.length > 0 ? String(raw[0]) : '') : String(raw).trim();
+  switch (question.type) {
+    case 'single_choice':
+    case 'scale':
+    case 'matrix':
+      if (text === '') return { value: undefined };
+      return question.choices.some((c) => c.code === text) ? { value: text } : { issue: 'not_a_choice' };
+    case 'multiple_choice':
+      return coerceCodes(question.choices, list ?? (text === '' ? [] : text.split(/\s+/)));
+    case 'knowledge':
+      if (question.multiple) return coerceCodes(question.choices, list ?? (text === '' ? [] : text.split(/\s+/)));
+      if (text === '') return { value: undefined };
+      return question.choices.some((c) => c.code === text) ? { value: text } : { issue: 'not_a_choice' };
+    case 'rating':
+      return coerceNumber(text, true, 1, question.max);
+    case 'integer':
+      return coerceNumber(text, true, question.min, question.max);
+    case 'decimal':
+      return coerceNumber(text, false, question.min, question.max);
+    case 'date':
+      if (text === '') return { value: undefined };
+      return isIsoDate(text) ? { value: text } : { issue: 'not_a_date' };
+    case 'text':
+      if (text === '') return { value: undefined };
+      return text.length > (question.long ? TEXT_LIMIT.long : TEXT_LIMIT.short) ? { issue: 'too_long' } : { value: text };
+    case 'note':
+    case 'calculate':
+      return { value: undefined };
+  }
+}
+
+function coerceCodes(choices: Array<{ code: string }>, codes: string[]): { value: string[] | undefined } | { issue: IssueCode } {
+  const unique = [...new Set(codes)];
+  if (unique.length === 0) return { value: undefined };
+  return unique.every((code) => choices.some((c) => c.code === code)) ? { value: unique } : { issue: 'not_a_choice' };
+}
+
+function coerceNumber(text: string, integer: boolean, min?: number, max?: number): { value: number | undefined } | { issue: IssueCode } {
+  if (text === '') return { value: undefined };
+  const value = Number(text);
+  if (!Number.isFinite(value)) return { issue: 'not_a_number' };
+  if (integer && !Number.isInteger(value)) return { issue: 'not_an_integer' };
+  if ((min !== undefined && value < min) || (max !== undefined && value > max)) return { issue: 'out_of_range' };
+  return { value };
+}
+
+function isIsoDate(text: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+  const date = new Date(`${text}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+}
+
+export interface ValidationResult {
+  /** What may be stored: coerced, relevant answers and calculations. Invalid values are left out. */
+  data: ResponseData;
+  issues: AnswerIssue[];
+}
+
+/**
+ * Validates `submitted` against `definition`. Previously stored answers (`stored`) fill in what
+ * the submission does not mention, so that saving one page never loses another.
+ */
+export function validateResponse(
+  definition: InstrumentDefinition,
+  submitted: { answers?: Record<string, unknown>; repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>> },
+  stored: ResponseData | undefined,
+  options: ValidationOptions,
+): ValidationResult {
+  const issues: AnswerIssue[] = [];
+  const known = new Map<string, Question>();
+  for (const page of definition.pages) for (const q of page.questions) for (const key of inputKeys(q)) known.set(key, q);
+  const top: AnswerSet = { ...stored?.answers };
+  for (const [key, raw] of Object.entries(submitted.answers ?? {})) {
+    const question = known.get(key);
+    if (!question || definition.pages.some((p) => p.kind === 'resource_person_repeat' && p.questions.includes(question))) {
+      issues.push({ key, itemIndex: 0, code: 'unknown_question' });
+      continue;
+    }
+    applyCoerced(top, key, question, raw, 0, issues);
+  }
+  const repeats: NonNullable<ResponseData['repeats']> = {};
+  for (const page of definition.pages) {
+    if (page.kind !== 'resource_person_repeat') continue;
+    const previous = stored?.repeats?.[page.key] ?? [];
+    const incoming = submitted.repeats?.[page.key];
+    repeats[page.key] = options.resourcePersonIds.map((resourcePersonId) => {
+      const answers: AnswerSet = { ...previous.find((item) => item.resourcePersonId === resourcePersonId)?.answers };
+      const itemIndex = options.resourcePersonIds.indexOf(resourcePersonId) + 1;
+      for (const [key, raw] of Object.entries(incoming?.find((item) => item.resourcePersonId === resourcePersonId)?.answers ?? {})) {
+        const question = page.questions.find((q) => inputKeys(q).includes(key));
+        if (!question) issues.push({ key, itemIndex, code: 'unknown_question' });
+        else applyCoerced(answers, key, question, raw, itemIndex, issues);
+      }
+      return { resourcePersonId, answers };
+    });
+    for (const item of incoming ?? []) {
+      if (!options.resourcePersonIds.includes(item.resourcePersonId)) issues.push({ key: page.key, itemIndex: 0, code: 'unknown_resource_person' });
+    }
+  }
+  const data: ResponseData = Object.keys(repeats).length > 0 ? { answers: top, repeats } : { answers: top };
+  applyRelevanceAndRules(definition, data, options, issues);
+  return { data, issues };
+}
+
+function applyCoerced(target: AnswerSet, key: string, question: Question, raw: unknown, itemIndex: number, issues: AnswerIssue[]): void {
+  const result = coerce(question, raw);
+  if ('issue' in result) issues.push({ key, itemIndex, code: result.issue });
+  else if (result.value === undefined) delete target[key];
+  else target[key] = result.value;
+}
+
+function contextFor(answers: AnswerSet, outer: AnswerSet | undefined, today: string | undefined, self?: AnswerValue): EvaluationContext {
+  return { value: (name) => answers[name] ?? outer?.[name], self, today };
+}
+
+// Walks the pages in order: drops answers to questions that are not relevant (XLSForm semantics),
+// computes calculations, checks constraints and (when asked) required answers.
+function applyRelevanceAndRules(definition: InstrumentDefinition, data: ResponseData, options: ValidationOptions, issues: AnswerIssue[]): void {
+  for (const page of definition.pages) {
+    const checked = !options.pages || options.pages.has(page.key);
+    if (page.kind === 'group') {
+      checkQuestions(page, page.questions, data.answers, undefined, 0, checked, options, issues);
+    } else {
+      const items = data.repeats?.[page.key] ?? [];
+      items.forEach((item, index) => checkQuestions(page, page.questions, item.answers, data.answers, index + 1, checked, options, issues));
+    }
+  }
+}
+
+function checkQuestions(
+  page: Page,
+  questions: Question[],
+  answers: AnswerSet,
+  outer: AnswerSet | undefined,
+  itemIndex: number,
+  checked: boolean,
+  options: ValidationOptions,
+  issues: AnswerIssue[],
+): void {
+  const pageRelevant = holds(page.relevant, contextFor(answers, outer, options.today));
+  for (const question of questions) {
+    const relevant = pageRelevant && holds(question.relevant, contextFor(answers, outer, options.today));
+    const keys = inputKeys(question);
+    if (!relevant) {
+      for (const key of [...keys, question.key]) delete answers[key];
+      continue;
+    }
+    if (question.type === 'calculate') {
+      const value = compute(question.calculation, contextFor(answers, outer, options.today));
+      if (typeof value === 'number' ? Number.isFinite(value) : toText(value) !== '') answers[question.key] = typeof value === 'boolean' ? String(value) : value;
+      else delete answers[question.key];
+      continue;
+    }
+    if (!checked) continue;
+    for (const key of keys) {
+      const value = answers[key];
+      if (value === undefined) {
+        const reported = issues.some((issue) => issue.key === key && issue.itemIndex === itemIndex);
+        if (question.required && options.enforceRequired && !reported) issues.push({ key, itemIndex, code: 'required' });
+        continue;
+      }
+      if (question.constraint && !holds(question.constraint, contextFor(answers, outer, options.today, value))) {
+        issues.push({ key, itemIndex, code: 'constraint', constraintMessage: question.constraintMessage });
+        delete answers[key];
+      }
+    }
+  }
+}
+
+/** Knowledge score of a response: points earned and available (null when the version has no knowledge items). */
+export function knowledgeScore(definition: InstrumentDefinition, data: ResponseData): { score: number; maxScore: number } | null {
+  let score = 0;
+  let maxScore = 0;
+  for (const page of definition.pages) {
+    if (page.kind !== 'group') continue;
+    for (const q of page.questions) {
+      if (q.type !== 'knowledge') continue;
+      maxScore += q.points;
+      if (isCorrect(q, data.answers[q.key])) score += q.points;
+    }
+  }
+  return maxScore === 0 ? null : { score, maxScore };
+}
+
+function isCorrect(question: Extract<Question, { type: 'knowledge' }>, value: AnswerValue | undefined): boolean {
+  if (value === undefined) return false;
+  const given = [value].flat().map(String).sort();
+  const correct = [...question.correct].sort();
+  return given.length === correct.length && given.every((code, i) => code === correct[i]);
+}
+
+export interface AnswerRow {
+  position: number;
+  questionKey: string;
+  itemIndex: number;
+  resourcePersonId: string | null;
+  choiceCode: string | null;
+  numericValue: number | null;
+  textValue: string | null;
+}
+
+/** The flat analytics rows of a response (one per selected choice for multiple choice). */
+export function answerRows(definition: InstrumentDefinition, data: ResponseData): AnswerRow[] {
+  const rows: AnswerRow[] = [];
+  const push = (row: Omit<AnswerRow, 'position'>) => rows.push({ position: rows.length, ...row });
+  const emit = (questions: Question[], answers: AnswerSet, itemIndex: number, resourcePersonId: string | null) => {
+    for (const question of questions) {
+      const keys = question.type === 'calculate' ? [question.key] : inputKeys(question);
+      for (const questionKey of keys) {
+        const value = answers[questionKey];
+        if (value === undefined) continue;
+        const base = { questionKey, itemIndex, resourcePersonId };
+        for (const row of rowsOf(question, value)) push({ ...base, ...row });
+      }
+    }
+  };
+  for (const page of definition.pages) {
+    if (page.kind === 'group') emit(page.questions, data.answers, 0, null);
+    else data.repeats?.[page.key]?.forEach((item, index) => emit(page.questions, item.answers, index + 1, item.resourcePersonId));
+  }
+  return rows;
+}
+
+type RowValues = Pick<AnswerRow, 'choiceCode' | 'numericValue' | 'textValue'>;
+
+function rowsOf(question: Question, value: AnswerValue): RowValues[] {
+  const none = { choiceCode: null, numericValue: null, textValue: null };
+  switch (question.type) {
+    case 'multiple_choice':
+      return [value].flat().map((code) => ({ ...none, choiceCode: String(code) }));
+    case 'knowledge': {
+      const earned = isCorrect(question, value) ? question.points : 0;
+      // Points go on the first row only, so that sum(numeric_value) per response is the score.
+      return [value].flat().map((code, i) => ({ ...none, choiceCode: String(code), numericValue: i === 0 ? earned : null }));
+    }
+    case 'scale':
+    case 'matrix':
+      return [{ ...none, choiceCode: String(value), numericValue: question.choices.findIndex((c) => c.code === value) + 1 }];
+    case 'single_choice':
+      return [{ ...none, choiceCode: String(value) }];
+    case 'rating':
+    case 'integer':
+    case 'decimal':
+      return [{ ...none, numericValue: Number(value) }];
+    case 'calculate':
+      return typeof value === 'number' ? [{ ...none, numericValue: value }] : [{ ...none, textValue: String(value) }];
+    case 'date':
+    case 'text':
+      return [{ ...none, textValue: String(value) }];
+    case 'note':
+      return [];
+  }
+}

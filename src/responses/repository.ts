@@ -1,0 +1,93 @@
+// Every query of the responses domain.
+import { desc, eq, sql } from 'drizzle-orm';
+import { rows, type Queryable, type Tx } from '../db/database.ts';
+import type { Purpose, ResponseData } from '../instruments/model.ts';
+import type { AnswerRow } from './answers.ts';
+import { answers, responses, type ResponseStatus } from './schema.ts';
+
+export type ResponseRow = typeof responses.$inferSelect;
+
+export async function findByClientSubmissionId(tx: Queryable, clientSubmissionId: string): Promise<ResponseRow | undefined> {
+  const [row] = await tx.select().from(responses).where(eq(responses.clientSubmissionId, clientSubmissionId));
+  return row;
+}
+
+export async function findResponse(tx: Queryable, id: string): Promise<ResponseRow | undefined> {
+  const [row] = await tx.select().from(responses).where(eq(responses.id, id));
+  return row;
+}
+
+export interface ResponseWrite {
+  clientSubmissionId: string;
+  instrumentId: string;
+  instrumentVersionId: string;
+  collectionLinkId: string | null;
+  activityId: string | null;
+  participantId: string | null;
+  status: ResponseStatus;
+  lang: string | null;
+  data: ResponseData;
+  source: 'web' | 'import';
+  score: number | null;
+  maxScore: number | null;
+}
+
+/**
+ * Inserts or updates the response of `clientSubmissionId`, unless it is complete already
+ * (then nothing is written and undefined is returned: a final submit locks the response).
+ */
+export async function upsertResponse(tx: Tx, write: ResponseWrite): Promise<ResponseRow | undefined> {
+  const submittedAt = write.status === 'complete' ? sql`now()` : null;
+  const [row] = await tx
+    .insert(responses)
+    .values({ ...write, orgId: sql`tracer_current_org()`, submittedAt })
+    .onConflictDoUpdate({
+      target: [responses.orgId, responses.clientSubmissionId],
+      set: { data: write.data, status: write.status, lang: write.lang, submittedAt, score: write.score, maxScore: write.maxScore },
+      setWhere: sql`${responses.status} = 'partial' and ${responses.instrumentVersionId} = ${write.instrumentVersionId}`,
+    })
+    .returning();
+  return row;
+}
+
+export async function insertAnswers(
+  tx: Tx,
+  response: { id: string; instrumentId: string; activityId: string | null },
+  purpose: Purpose,
+  answerRows: AnswerRow[],
+): Promise<void> {
+  if (answerRows.length === 0) return;
+  await tx.insert(answers).values(
+    answerRows.map((row) => ({
+      ...row,
+      orgId: sql`tracer_current_org()`,
+      responseId: response.id,
+      instrumentId: response.instrumentId,
+      activityId: response.activityId,
+      purpose,
+    })),
+  );
+}
+
+export async function listResponses(tx: Queryable, instrumentId: string, limit = 200): Promise<ResponseRow[]> {
+  return tx.select().from(responses).where(eq(responses.instrumentId, instrumentId)).orderBy(desc(responses.startedAt)).limit(limit);
+}
+
+export async function answersOf(tx: Queryable, responseId: string): Promise<Array<typeof answers.$inferSelect>> {
+  return tx.select().from(answers).where(eq(answers.responseId, responseId)).orderBy(answers.position);
+}
+
+/** Complete responses per status, for the staff list. */
+export async function responseCounts(tx: Queryable, instrumentId: string): Promise<{ partial: number; complete: number }> {
+  const [row] = await rows<{ partial: number; complete: number }>(
+    tx,
+    sql`select count(*) filter (where status = 'partial')::int as partial, count(*) filter (where status = 'complete')::int as complete
+          from responses where instrument_id = ${instrumentId}`,
+  );
+  return row ?? { partial: 0, complete: 0 };
+}
+
+/** Demo data only: when a response was submitted (and started, an hour before). */
+export async function setSubmittedAt(tx: Tx, responseId: string, at: Date): Promise<void> {
+  await tx.update(responses).set({ submittedAt: at, startedAt: new Date(at.getTime() - 3_600_000) }).where(eq(responses.id, responseId));
+}

@@ -1,0 +1,211 @@
+// The no-script respondent flow: GET shows a page, POST saves it and redirects (back, next,
+// submit). Works on any browser; /assets/respondent.js only makes it quicker to fill in.
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Type } from '@sinclair/typebox';
+import { build } from 'esbuild';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import type { Database, Tx } from '../db/database.ts';
+import { csrfToken } from '../http/request-context.ts';
+import { HTML } from '../http/schemas.ts';
+import { holds } from '../instruments/expressions/evaluate.ts';
+import { inputKeys, type AnswerIssue } from './answers.ts';
+import { renderRespondentPage, renderThanksPage } from './pages.tsx';
+import * as service from './service.ts';
+import type { ResponseData } from '../instruments/model.ts';
+
+const PUBLIC = ['respondents'];
+const languageLabels: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español', ar: 'العربية', pt: 'Português', ru: 'Русский' };
+
+/** The browser bundle of the form script, built once per process from the shared evaluator. */
+let bundle: Promise<string> | undefined;
+export function respondentScript(): Promise<string> {
+  bundle ??= build({
+    entryPoints: [fileURLToPath(new URL('./browser/respondent.ts', import.meta.url))],
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: 'es2019',
+    write: false,
+  }).then((result) => result.outputFiles[0]!.text);
+  return bundle;
+}
+
+const stylesheet = readFileSync(new URL('./assets/respondent.css', import.meta.url));
+
+interface Options {
+  database: Database;
+  resourcePersons: service.ResourcePersonSource;
+  inLink: <T>(token: string, work: (tx: Tx, linkId: string) => Promise<T>) => Promise<T>;
+}
+
+const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
+const PageQuery = Type.Object({ s: Type.Optional(Type.String({ format: 'uuid' })), p: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })), lang: Type.Optional(Type.String({ maxLength: 20 })) });
+const resumeCookie = 'tracer_response';
+
+export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { resourcePersons, inLink }) => {
+  app.get('/assets/respondent.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(await respondentScript()),
+  );
+  app.get('/assets/respondent.css', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(stylesheet),
+  );
+
+  app.get(
+    '/r/:token',
+    { schema: { tags: PUBLIC, summary: 'A page of the questionnaire (HTML, works without JavaScript)', params: TokenParams, querystring: PageQuery, produces: ['text/html'] } },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const query = request.query as { s?: string; p?: number; lang?: string };
+      const responseId = query.s ?? request.cookies[resumeCookie];
+      const html = await inLink(token, async (tx, linkId) => {
+        const collection = await service.loadCollection(tx, linkId, resourcePersons);
+        const response = responseId ? await service.resumable(tx, collection, responseId) : undefined;
+        const formLang = pickLanguage(collection, request, query.lang ?? response?.lang ?? undefined);
+        if (response?.status === 'complete') return renderThanksPage(request.t, formLang, collection.definition.title, collection.definition.languages);
+        const data = response?.data ?? { answers: {} };
+        return render(request, reply, token, collection, data, query.p ?? 0, response?.clientSubmissionId ?? randomUUID(), [], formLang, response?.id);
+      });
+      return reply.type(HTML).send(html);
+    },
+  );
+
+  app.post(
+    '/r/:token',
+    {
+      bodyLimit: 256 * 1024,
+      schema: {
+        tags: PUBLIC,
+        summary: 'Save a page of the questionnaire (HTML form; back, next or submit)',
+        params: TokenParams,
+        body: Type.Object(
+          {
+            _csrf: Type.Optional(Type.String()),
+            _sid: Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+            _page: Type.Integer({ minimum: 0, maximum: 500 }),
+            _action: Type.Union([Type.Literal('back'), Type.Literal('next'), Type.Literal('submit')]),
+          },
+          { additionalProperties: Type.Union([Type.String({ maxLength: 20_000 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })]) },
+        ),
+      },
+    },
+    async (request, reply) => {
+      const { token } = request.params as { token: string };
+      const body = request.body as Record<string, string | string[]> & { _sid: string; _page: number; _action: 'back' | 'next' | 'submit' };
+      const outcome = await inLink(token, async (tx, linkId) => {
+        const collection = await service.loadCollection(tx, linkId, resourcePersons);
+        const existing = await service.findSubmission(tx, collection, body._sid);
+        const formLang = pickLanguage(collection, request, existing?.lang ?? undefined);
+        const pages = visiblePages(collection, existing?.data ?? { answers: {} });
+        const page = pages[Math.min(body._page, pages.length - 1)]!;
+        const submission = pageSubmission(collection, page, body);
+        const result = await service.submit(tx, collection, {
+          clientSubmissionId: body._sid,
+          ...submission,
+          final: body._action === 'submit',
+          pages: body._action === 'next' ? new Set([page.key]) : undefined,
+          lang: formLang,
+        });
+        if (result.outcome === 'completed' || result.outcome === 'already_complete') return { redirect: `/r/${token}?s=${result.response.id}`, responseId: result.response.id };
+        const data = result.response.data;
+        if (result.outcome === 'invalid' && body._action !== 'back') {
+          const now = visiblePages(collection, data);
+          const firstWithIssue = now.findIndex((p) => result.issues.some((issue) => p.questions.some((q) => issue.key === q.key || issue.key.startsWith(`${q.key}/`))));
+          const index = firstWithIssue >= 0 ? firstWithIssue : Math.min(body._page, now.length - 1);
+          const shown = withRejectedValues(data, result.issues, body);
+          return { html: render(request, reply, token, collection, shown, index, body._sid, result.issues, formLang, result.response.id), responseId: result.response.id };
+        }
+        const next = body._action === 'back' ? body._page - 1 : body._page + 1;
+        const count = visiblePages(collection, data).length;
+        return { redirect: `/r/${token}?s=${result.response.id}&p=${Math.max(0, Math.min(next, count - 1))}`, responseId: result.response.id };
+      });
+      reply.setCookie(resumeCookie, outcome.responseId, { path: `/r/${token}`, httpOnly: true, sameSite: 'lax', maxAge: 90 * 86_400 });
+      if ('redirect' in outcome && outcome.redirect) return reply.redirect(outcome.redirect, 303);
+      return reply.code(422).type(HTML).send(outcome.html);
+    },
+  );
+};
+
+/** What the respondent typed in refused fields is shown again (it is not stored), so it can be corrected. */
+function withRejectedValues(data: ResponseData, issues: AnswerIssue[], body: Record<string, unknown>): ResponseData {
+  const answers = { ...data.answers };
+  for (const issue of issues) {
+    const raw = body[`q.${issue.key}`];
+    if (issue.itemIndex === 0 && (typeof raw === 'string' ? raw !== '' : Array.isArray(raw))) answers[issue.key] = raw as string | string[];
+  }
+  return { ...data, answers };
+}
+
+/** Pages shown for the current answers: relevant groups, and repeats only when there are resource persons. */
+function visiblePages(collection: service.Collection, data: ResponseData) {
+  const ctx = { value: (name: string) => data.answers[name] };
+  return collection.definition.pages.filter((page) =>
+    page.kind === 'resource_person_repeat' ? collection.resourcePersons.length > 0 && holds(page.relevant, ctx) : holds(page.relevant, ctx),
+  );
+}
+
+/** The answers of one posted page; a field absent from the post (unticked boxes) clears it. */
+function pageSubmission(collection: service.Collection, page: service.Collection['definition']['pages'][number], body: Record<string, unknown>): Pick<service.Submission, 'answers' | 'repeats'> {
+  const field = (name: string) => body[name] ?? '';
+  if (page.kind === 'group') {
+    const answers: Record<string, unknown> = {};
+    for (const question of page.questions) for (const key of inputKeys(question)) answers[key] = field(`q.${key}`);
+    return { answers };
+  }
+  return {
+    repeats: {
+      [page.key]: collection.resourcePersons.map((person) => ({
+        resourcePersonId: person.id,
+        answers: Object.fromEntries(page.questions.flatMap(inputKeys).map((key) => [key, field(`r.${page.key}.${person.id}.${key}`)])),
+      })),
+    },
+  };
+}
+
+function pickLanguage(collection: service.Collection, request: FastifyRequest, wanted: string | undefined): string {
+  const languages = collection.definition.languages;
+  if (wanted && languages.includes(wanted)) return wanted;
+  return languages.includes(request.lang) ? request.lang : languages[0] ?? 'en';
+}
+
+function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  token: string,
+  collection: service.Collection,
+  data: ResponseData,
+  pageIndex: number,
+  clientSubmissionId: string,
+  issues: AnswerIssue[],
+  formLang: string,
+  responseId: string | undefined,
+): string {
+  const pages = visiblePages(collection, data);
+  const index = Math.max(0, Math.min(pageIndex, pages.length - 1));
+  const page = pages[index]!;
+  const repeatAnswers = Object.fromEntries((data.repeats?.[page.key] ?? []).map((item) => [item.resourcePersonId, item.answers]));
+  const here = `/r/${token}?${responseId ? `s=${responseId}&` : ''}p=${index}`;
+  return renderRespondentPage({
+    t: request.t,
+    formLang,
+    definition: collection.definition,
+    page,
+    pageIndex: index,
+    pageCount: pages.length,
+    token,
+    clientSubmissionId,
+    csrfToken: csrfToken(request, reply),
+    answers: data.answers,
+    repeatAnswers,
+    resourcePersons: collection.resourcePersons,
+    issues,
+    resumeUrl: responseId ? here : undefined,
+    languageLinks: collection.definition.languages.map((lang) => ({
+      lang,
+      label: languageLabels[lang] ?? lang,
+      href: `${here}&lang=${encodeURIComponent(lang)}`,
+      current: lang === formLang,
+    })),
+  });
+}

@@ -1,0 +1,132 @@
+// Respondent pages and submissions (public, reached through a link token), and the staff view of
+// responses. The organisation of a public request comes from its link token only
+// (`organisationOfLink`, the one narrow system lookup); all work then runs inside withOrg.
+import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Database, Tx } from '../db/database.ts';
+import { Problem } from '../http/problem.ts';
+import { requireRole } from '../http/request-context.ts';
+import { staffSecurity, Uuid } from '../http/schemas.ts';
+import { organisationOfLink } from '../instruments/service.ts';
+import { respondentPageRoutes } from './respondent-routes.ts';
+import * as service from './service.ts';
+
+const PUBLIC = ['respondents'];
+const API = ['responses'];
+
+/** A whole submission is small: even a long questionnaire with comments is well under this. */
+export const SUBMISSION_BODY_LIMIT = 256 * 1024;
+
+const AnswerMap = Type.Record(Type.String({ maxLength: 200 }), Type.Union([Type.String({ maxLength: 20_000 }), Type.Number(), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 }), Type.Null()]));
+const SubmissionSchema = Type.Object(
+  {
+    clientSubmissionId: Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
+    answers: Type.Optional(AnswerMap),
+    repeats: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.Array(Type.Object({ resourcePersonId: Uuid, answers: AnswerMap }), { maxItems: 100 }))),
+    final: Type.Boolean(),
+    lang: Type.Optional(Type.String({ maxLength: 20 })),
+  },
+  { additionalProperties: false },
+);
+const SubmissionResultSchema = Type.Object({
+  responseId: Uuid,
+  status: Type.Union([Type.Literal('partial'), Type.Literal('complete')]),
+  outcome: Type.Union([Type.Literal('saved'), Type.Literal('completed'), Type.Literal('already_complete')]),
+});
+const ResponseSchema = Type.Object({
+  id: Uuid,
+  instrumentVersionId: Uuid,
+  activityId: Type.Union([Uuid, Type.Null()]),
+  participantId: Type.Union([Uuid, Type.Null()]),
+  status: Type.Union([Type.Literal('partial'), Type.Literal('complete')]),
+  startedAt: Type.String({ format: 'date-time' }),
+  submittedAt: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  score: Type.Union([Type.Number(), Type.Null()]),
+  maxScore: Type.Union([Type.Number(), Type.Null()]),
+  data: Type.Object({}, { additionalProperties: true }),
+});
+
+export interface ResponseRouteOptions {
+  database: Database;
+  config: Config;
+  resourcePersons?: service.ResourcePersonSource;
+}
+
+/** Resolves a link token to its organisation and runs `work` inside it; 404 for unknown tokens. */
+export function inLinkOrg(database: Database) {
+  return async <T>(token: string, work: (tx: Tx, linkId: string) => Promise<T>): Promise<T> => {
+    const found = await organisationOfLink(database.system, token);
+    if (!found) throw Problem.notFound('This link is not valid or no longer open');
+    return database.withOrg(found.orgId, (tx) => work(tx, found.linkId));
+  };
+}
+
+export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (app, options) => {
+  const { database } = options;
+  const resourcePersons = options.resourcePersons ?? service.noResourcePersons;
+  const inLink = inLinkOrg(database);
+
+  // JSON submissions from scripts and offline-capable clients. No CSRF token: the route never
+  // reads the session (no ambient authority); it is bound to the unguessable link token in the
+  // path, and re-sending is harmless because the client submission id makes it idempotent.
+  app.post(
+    '/r/:token/submissions',
+    {
+      bodyLimit: SUBMISSION_BODY_LIMIT,
+      config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' } },
+      schema: {
+        tags: PUBLIC,
+        summary: 'Save or submit answers (idempotent by clientSubmissionId)',
+        params: Type.Object({ token: Type.String({ maxLength: 100 }) }),
+        body: SubmissionSchema,
+        response: { 200: SubmissionResultSchema },
+      },
+    },
+    async (request) => {
+      const { token } = request.params as { token: string };
+      const body = request.body as Static<typeof SubmissionSchema>;
+      const result = await inLink(token, async (tx, linkId) => {
+        const collection = await service.loadCollection(tx, linkId, resourcePersons);
+        return service.submit(tx, collection, body);
+      });
+      if (result.outcome === 'invalid') {
+        throw new Problem(
+          422,
+          `Some answers were not accepted (the others are saved; response ${result.response.id})`,
+          result.issues.map((issue) => ({
+            field: issue.itemIndex === 0 ? `answers/${issue.key}` : `repeats/${issue.key}/${issue.itemIndex}`,
+            message: issue.code,
+          })),
+        );
+      }
+      return { responseId: result.response.id, status: result.response.status, outcome: result.outcome };
+    },
+  );
+
+  app.get(
+    '/api/instruments/:id/responses',
+    {
+      preHandler: requireRole('administrator', 'evaluator', 'viewer'),
+      schema: { tags: API, security: staffSecurity, summary: 'Responses to an instrument (latest first)', params: Type.Object({ id: Uuid }), response: { 200: Type.Array(ResponseSchema) } },
+    },
+    async (request) => {
+      const { id } = request.params as { id: string };
+      const found = await request.inOrg((tx) => service.listResponses(tx, id));
+      return found.map((r) => ({
+        id: r.id,
+        instrumentVersionId: r.instrumentVersionId,
+        activityId: r.activityId,
+        participantId: r.participantId,
+        status: r.status,
+        startedAt: r.startedAt.toISOString(),
+        submittedAt: r.submittedAt?.toISOString() ?? null,
+        score: r.score,
+        maxScore: r.maxScore,
+        data: r.data as unknown as Record<string, unknown>,
+      }));
+    },
+  );
+
+  await app.register(respondentPageRoutes, { database, resourcePersons, inLink });
+};
