@@ -7,6 +7,7 @@ import { rows, type Database } from '../db/database.ts';
 import { loadCatalogueDemo } from '../catalogue/demo.ts';
 import { loadPeopleDemo } from '../people/demo.ts';
 import { evaluationsDemoStep } from '../evaluations/demo.ts';
+import { responsesDemoStep } from '../responses/demo-step.ts';
 
 export const DEMO_ORG_SLUG = 'itc-demo';
 export const DEMO_PASSWORD = 'tracer-demo-2026';
@@ -27,6 +28,7 @@ export interface DemoContext {
 export const demoSteps: Array<{ name: string; run: (ctx: DemoContext) => Promise<string> }> = [];
 demoSteps.push({ name: 'catalogue', run: loadCatalogueDemo });
 demoSteps.push({ name: 'people', run: loadPeopleDemo });
+demoSteps.push({ name: 'responses', run: responsesDemoStep });
 demoSteps.push({ name: 'analytics', run: analyticsDemoStep });
 demoSteps.push({ name: 'evaluations', run: evaluationsDemoStep });
 

@@ -27,6 +27,7 @@ import { peopleRoutes } from '../people/routes.ts';
 import { analyticsRoutes } from '../analytics/routes.ts';
 import { instrumentRoutes } from '../instruments/routes.ts';
 import { responseRoutes } from '../responses/routes.ts';
+import { activityLabelsFromCatalogue, resourcePersonsFromEnrolments } from '../people/directory.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
@@ -149,9 +150,9 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   await app.register(importRoutes, deps);
   await app.register(analyticsRoutes, deps);
   await app.register(messagingRoutes, deps);
-  await app.register(evaluationRoutes, deps);
+  await app.register(evaluationRoutes, { ...deps, activities: activityLabelsFromCatalogue });
   await app.register(instrumentRoutes, deps);
-  await app.register(responseRoutes, deps);
+  await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments });
   return app;
 }
 

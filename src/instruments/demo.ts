@@ -58,9 +58,19 @@ export async function loadInstrumentsDemo(tx: Tx, actor: Actor, activities: Demo
   const post = await createInstrument(tx, actor, { key: 'post_test', purpose: 'post_test', definition: knowledgeTest('post_test', { en: 'Post-test' }, itemBank) });
   for (const instrument of [eoa, followUp, pre, post]) await publish(tx, instrument.id);
   let responses = 0;
+  const collections = new Map<string, Awaited<ReturnType<typeof loadCollection>>>();
+  const collectionFor = async (instrumentId: string, activity: DemoActivity) => {
+    const key = `${instrumentId}:${activity.id}`;
+    let collection = collections.get(key);
+    if (!collection) {
+      const link = await createCollectionLink(tx, instrumentId, { activityId: activity.id });
+      collection = await loadCollection(tx, link.id, { resourcePersonsOf: async () => activity.resourcePersons ?? [] });
+      collections.set(key, collection);
+    }
+    return collection;
+  };
   const answer = async (instrumentId: string, activity: DemoActivity, participantId: string, answers: Record<string, unknown>, at: Date, repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>>) => {
-    const link = await createCollectionLink(tx, instrumentId, { activityId: activity.id });
-    const collection = await loadCollection(tx, link.id, { resourcePersonsOf: async () => activity.resourcePersons ?? [] });
+    const collection = await collectionFor(instrumentId, activity);
     const result = await submit(tx, collection, { clientSubmissionId: `demo-${instrumentId.slice(0, 8)}-${participantId}`, answers, repeats, final: true, participantId });
     if (result.outcome === 'completed') {
       await setSubmittedAt(tx, result.response.id, at);

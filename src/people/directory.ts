@@ -1,0 +1,39 @@
+// What other domains may ask of people and the catalogue without reaching into their tables:
+// the resource persons of an activity (for trainer ratings on respondent pages) and display
+// labels of activities (for evaluation scopes).
+import { sql } from 'drizzle-orm';
+import { rows, type Tx } from '../db/database.ts';
+import type { ResourcePerson, ResourcePersonSource } from '../responses/service.ts';
+import type { ActivityLookup } from '../evaluations/indicator-results.ts';
+import { openPersonalData } from './repository.ts';
+
+/**
+ * Resource persons are the enrolments with role `resource_person`. Their names are personal
+ * data, opened here for this one purpose: a participant rating a course sees its trainers' names.
+ */
+export const resourcePersonsFromEnrolments: ResourcePersonSource = {
+  async resourcePersonsOf(tx: Tx, activityId: string | null): Promise<ResourcePerson[]> {
+    if (activityId === null) return [];
+    await openPersonalData(tx);
+    return rows<ResourcePerson>(
+      tx,
+      sql`select p.id, coalesce(nullif(concat_ws(' ', d.given_name, d.family_name), ''), p.code) as name
+            from enrolments e
+            join participants p on p.org_id = e.org_id and p.id = e.participant_id
+            left join participant_personal_data d on d.org_id = p.org_id and d.participant_id = p.id
+           where e.activity_id = ${activityId} and e.role = 'resource_person' and e.status <> 'withdrawn'
+           order by name, p.id`,
+    );
+  },
+};
+
+export const activityLabelsFromCatalogue: ActivityLookup = {
+  async describe(tx: Tx, activityIds: string[]): Promise<Map<string, string>> {
+    if (activityIds.length === 0) return new Map();
+    const found = await rows<{ id: string; label: string }>(
+      tx,
+      sql`select id, code || ' · ' || title as label from activities where id = any(${activityIds}::uuid[])`,
+    );
+    return new Map(found.map((row) => [row.id, row.label]));
+  },
+};
