@@ -87,10 +87,18 @@ export interface CatalogueResults {
   resourceTotal: number;
 }
 
+// The tsquery is computed once per statement (an init plan), not once per row: tracer_search_query
+// runs three parsers and stemmers. Matching goes through tracer_published_*_matches (migration 0006)
+// because row-level security keeps `@@` from using the GIN index under the public role. No need to
+// join organisations to the matches: a published activity's organisation is public by definition.
+function searchQuery(q: string): SQL {
+  return sql`(select tracer_search_query(${q}))`;
+}
+
+/** Conditions over `a`: published activities, or the rows of tracer_published_activity_matches when searching text. */
 function activityConditions(query: CatalogueQuery): SQL {
-  const conditions: SQL[] = [sql`a.published`];
-  if (query.q) conditions.push(sql`a.search_vector @@ tracer_search_query(${query.q})`);
-  if (query.org) conditions.push(sql`o.slug = ${query.org}`);
+  const conditions: SQL[] = [query.q ? sql`true` : sql`a.published`];
+  if (query.org) conditions.push(sql`a.org_id = (select id from organisations where slug = ${query.org})`);
   if (query.theme) conditions.push(sql`a.themes @> array[${query.theme}]::text[]`);
   if (query.modality) conditions.push(sql`a.modality::text = ${query.modality}`);
   if (query.language) conditions.push(sql`a.languages @> array[${query.language}]::text[]`);
@@ -105,74 +113,109 @@ function activityConditions(query: CatalogueQuery): SQL {
   return sql.join(conditions, sql` and `);
 }
 
-function orderBy(query: CatalogueQuery): SQL {
-  const sort = query.sort ?? (query.q ? 'relevance' : 'start_date');
-  if (sort === 'title') return sql`a.title, a.id`;
-  if (sort === 'relevance' && query.q) return sql`ts_rank(a.search_vector, tracer_search_query(${query.q})) desc, a.start_date desc nulls last, a.id`;
-  return sql`a.start_date desc nulls last, a.id`;
+function ranksByRelevance(query: CatalogueQuery): query is CatalogueQuery & { q: string } {
+  return Boolean(query.q) && (query.sort ?? 'relevance') === 'relevance';
 }
 
-const FROM_ACTIVITIES = sql`from activities a join organisations o on o.id = a.org_id`;
+/** Order over rows aliased `alias` that carry id, title, start_date and rank. */
+function orderBy(query: CatalogueQuery, alias: 'm' | 'p'): SQL {
+  const t = sql.raw(alias);
+  if ((query.sort ?? (query.q ? 'relevance' : 'start_date')) === 'title') return sql`${t}.title, ${t}.id`;
+  if (ranksByRelevance(query)) return sql`${t}.rank desc, ${t}.start_date desc nulls last, ${t}.id`;
+  return sql`${t}.start_date desc nulls last, ${t}.id`;
+}
+
+interface SearchRow {
+  total: number;
+  activities: Array<Omit<PublicActivity, 'organisation'> & { orgSlug: string; orgName: string }>;
+  facets: Array<{ facet: FacetName; value: string; count: number }> | null;
+}
+
+/**
+ * One statement: the match set is materialised once, then the page, the total and every facet are
+ * read from it (the scalar facets in one pass with grouping sets, each array facet by unnest).
+ */
+function searchStatement(query: CatalogueQuery, pageSize: number, offset: number): SQL {
+  const source = query.q ? sql`tracer_published_activity_matches(${searchQuery(query.q)}) a` : sql`activities a`;
+  const rank = ranksByRelevance(query) ? sql`a.rank` : sql`0::real`;
+  return sql`
+    with matched as materialized (
+      select a.org_id, a.id, a.title, a.start_date, extract(year from a.start_date)::int::text as year, a.themes, a.modality,
+             a.languages, a.region, a.country, a.fee_type, a.status, a.target_groups, ${rank} as rank
+        from ${source}
+       where ${activityConditions(query)}
+    ),
+    page as (
+      select m.org_id, m.id, m.title, m.start_date, m.rank
+        from matched m order by ${orderBy(query, 'm')} limit ${pageSize} offset ${offset}
+    ),
+    scalar_facets as (
+      select case when grouping(m.modality) = 0 then 'modality' when grouping(m.region) = 0 then 'region'
+                  when grouping(m.country) = 0 then 'country' when grouping(m.year) = 0 then 'year'
+                  when grouping(m.fee_type) = 0 then 'fee_type' else 'status' end as facet,
+             coalesce(m.modality::text, m.region, m.country, m.year, m.fee_type::text, m.status::text) as value,
+             count(*)::int as count
+        from matched m
+       group by grouping sets ((m.modality), (m.region), (m.country), (m.year), (m.fee_type), (m.status))
+    ),
+    facet_values as (
+      select facet, value, count from scalar_facets where value is not null
+      union all select 'theme', value, count(*)::int from (select unnest(themes) as value from matched) x group by value
+      union all select 'language', value, count(*)::int from (select unnest(languages) as value from matched) x group by value
+      union all select 'target_group', value, count(*)::int from (select unnest(target_groups) as value from matched) x group by value
+    )
+    select (select count(*)::int from matched) as total,
+           (select coalesce(json_agg(json_build_object(
+                     'id', a.id, 'orgSlug', o.slug, 'orgName', o.name, 'code', a.code, 'title', a.title,
+                     'description', a.description, 'themes', a.themes, 'modality', a.modality, 'languages', a.languages,
+                     'startDate', a.start_date::text, 'endDate', a.end_date::text, 'country', a.country, 'city', a.city,
+                     'region', a.region, 'feeType', a.fee_type, 'isOpen', a.is_open, 'targetGroups', a.target_groups,
+                     'programme', a.programme, 'status', a.status) order by ${orderBy(query, 'p')}), '[]'::json)
+              from page p join activities a on a.org_id = p.org_id and a.id = p.id join organisations o on o.id = a.org_id) as activities,
+           (select json_agg(json_build_object('facet', facet, 'value', value, 'count', count)) from facet_values) as facets`;
+}
+
+function decodeJson<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
 
 export async function searchCatalogue(tx: Tx, query: CatalogueQuery): Promise<CatalogueResults> {
   const page = Math.max(1, query.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, query.pageSize ?? 20));
-  const where = activityConditions(query);
-  const found = await rows<Omit<PublicActivity, 'organisation'> & { orgSlug: string; orgName: string }>(
-    tx,
-    sql`select a.id, o.slug as "orgSlug", o.name as "orgName", a.code, a.title, a.description, a.themes, a.modality,
-               a.languages, a.start_date::text as "startDate", a.end_date::text as "endDate", a.country, a.city, a.region,
-               a.fee_type as "feeType", a.is_open as "isOpen", a.target_groups as "targetGroups", a.programme, a.status
-          ${FROM_ACTIVITIES} where ${where} order by ${orderBy(query)} limit ${pageSize} offset ${(page - 1) * pageSize}`,
-  );
-  const facetRows = await rows<{ facet: FacetName; value: string; count: number }>(
-    tx,
-    sql`with matched as (select a.themes, a.modality, a.languages, a.region, a.country, a.start_date, a.fee_type, a.status, a.target_groups
-                           ${FROM_ACTIVITIES} where ${where})
-        select 'total' as facet, '' as value, count(*)::int as count from matched
-        union all select 'theme', t, count(*)::int from matched, unnest(themes) t group by t
-        union all select 'modality', modality::text, count(*)::int from matched group by modality
-        union all select 'language', l, count(*)::int from matched, unnest(languages) l group by l
-        union all select 'region', region, count(*)::int from matched where region is not null group by region
-        union all select 'country', country, count(*)::int from matched where country is not null group by country
-        union all select 'year', extract(year from start_date)::int::text, count(*)::int from matched where start_date is not null group by 2
-        union all select 'fee_type', fee_type::text, count(*)::int from matched group by fee_type
-        union all select 'status', status::text, count(*)::int from matched group by status
-        union all select 'target_group', g, count(*)::int from matched, unnest(target_groups) g group by g`,
-  );
+  const [row] = await rows<SearchRow>(tx, searchStatement(query, pageSize, (page - 1) * pageSize));
   const facets = Object.fromEntries(facetNames.map((name) => [name, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>;
-  let total = 0;
-  for (const row of facetRows) {
-    if ((row.facet as string) === 'total') total = row.count;
-    else facets[row.facet].push({ value: row.value, count: row.count });
-  }
+  for (const { facet, value, count } of decodeJson(row!.facets) ?? []) facets[facet].push({ value, count });
   for (const list of Object.values(facets)) list.sort((x, y) => y.count - x.count || x.value.localeCompare(y.value));
   const { resources, resourceTotal } = await searchResources(tx, query);
   return {
-    total,
+    total: row!.total,
     page,
     pageSize,
-    activities: found.map(({ orgSlug, orgName, ...activity }) => ({ ...activity, organisation: { slug: orgSlug, name: orgName } })),
+    activities: decodeJson(row!.activities).map(({ orgSlug, orgName, ...activity }) => ({ ...activity, organisation: { slug: orgSlug, name: orgName } })),
     facets,
     resources,
     resourceTotal,
   };
 }
 
+/** The first ten matching resources and their total, read like the activities: match set first, rows of the page after. */
 async function searchResources(tx: Tx, query: CatalogueQuery): Promise<{ resources: PublicResource[]; resourceTotal: number }> {
-  const conditions: SQL[] = [sql`r.published`];
-  if (query.q) conditions.push(sql`r.search_vector @@ tracer_search_query(${query.q})`);
-  if (query.org) conditions.push(sql`o.slug = ${query.org}`);
+  const conditions: SQL[] = [query.q ? sql`true` : sql`r.published`];
+  if (query.org) conditions.push(sql`r.org_id = (select id from organisations where slug = ${query.org})`);
   if (query.theme) conditions.push(sql`r.themes @> array[${query.theme}]::text[]`);
   if (query.language) conditions.push(sql`r.languages @> array[${query.language}]::text[]`);
-  const where = sql.join(conditions, sql` and `);
+  const source = query.q ? sql`tracer_published_resource_matches(${searchQuery(query.q)}) r` : sql`resources r`;
   const found = await rows<Omit<PublicResource, 'organisation'> & { orgSlug: string; orgName: string; total: number }>(
     tx,
-    sql`select r.id, o.slug as "orgSlug", o.name as "orgName", r.title, r.description, r.type, r.languages, r.licence, r.url,
-               r.themes, r.open_access as "openAccess", count(*) over ()::int as total
-          from resources r join organisations o on o.id = r.org_id
-         where ${where}
-         order by ${query.q ? sql`ts_rank(r.search_vector, tracer_search_query(${query.q})) desc,` : sql``} r.title, r.id limit 10`,
+    sql`with matched as materialized (
+          select r.org_id, r.id, r.title, ${query.q ? sql`r.rank` : sql`0::real`} as rank from ${source} where ${sql.join(conditions, sql` and `)}
+        )
+        select r.id, o.slug as "orgSlug", o.name as "orgName", r.title, r.description, r.type, r.languages, r.licence, r.url,
+               r.themes, r.open_access as "openAccess", (select count(*)::int from matched) as total
+          from (select * from matched order by rank desc, title, id limit 10) m
+          join resources r on r.org_id = m.org_id and r.id = m.id
+          join organisations o on o.id = r.org_id
+         order by m.rank desc, m.title, m.id`,
   );
   return {
     resourceTotal: found[0]?.total ?? 0,
