@@ -10,7 +10,8 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
 import { addMember, createOrganisation } from '../src/accounts/service.ts';
-import { searchCatalogue, withPublicCatalogue, type CatalogueQuery } from '../src/catalogue/search.ts';
+import { searchCatalogue, type CatalogueQuery } from '../src/catalogue/search.ts';
+import { withPublic } from '../src/db/public-access.ts';
 import { themeCodes } from '../src/catalogue/service.ts';
 import { openDatabase } from '../src/db/database.ts';
 import { migrate } from '../src/db/migrate.ts';
@@ -82,13 +83,13 @@ try {
     { q: 'seminar governance', page: 3 },
     { country: 'SN', year: 2020 },
   ];
-  for (const query of queries) await withPublicCatalogue(database, (tx) => searchCatalogue(tx, query)); // warm-up
+  for (const query of queries) await withPublic(database, (tx) => searchCatalogue(tx, query)); // warm-up
   const timings: number[] = [];
   const rounds = Number(process.env.BENCH_ROUNDS ?? 10);
   for (let round = 0; round < rounds; round++) {
     for (const query of queries) {
       const start = performance.now();
-      await withPublicCatalogue(database, (tx) => searchCatalogue(tx, query));
+      await withPublic(database, (tx) => searchCatalogue(tx, query));
       timings.push(performance.now() - start);
     }
   }

@@ -9,7 +9,8 @@ import { readTable } from '../imports/table.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg } from '../testing/http.ts';
 import { activityImport, resourceImport } from './import.ts';
-import { searchCatalogue, withPublicCatalogue } from './search.ts';
+import { searchCatalogue } from './search.ts';
+import { withPublic } from '../db/public-access.ts';
 
 const header = 'code,title,description,modality,languages,start_date,end_date,country,city,themes,fee_type,programme,status,cost,contact,published';
 const activitiesCsv = [
@@ -34,7 +35,7 @@ describe('catalogue', () => {
   });
   after(() => database.close());
 
-  const search = (query: Parameters<typeof searchCatalogue>[1]) => withPublicCatalogue(database, (tx) => searchCatalogue(tx, query));
+  const search = (query: Parameters<typeof searchCatalogue>[1]) => withPublic(database, (tx) => searchCatalogue(tx, query));
   const codes = async (query: Parameters<typeof searchCatalogue>[1]) => (await search(query)).activities.map((a) => a.code).sort();
 
   it('finds French text by a stemmed, unaccented French query', async () => {
@@ -68,10 +69,10 @@ describe('catalogue', () => {
     const text = JSON.stringify(await search({ q: 'recruitment' })) + JSON.stringify(await search({}));
     for (const secret of ['12500', 'secret-contact', 'private@x.org', 'hidden@x.org', 'DRAFT-1', 'draft@x.org']) assert.ok(!text.includes(secret), secret);
     await assert.rejects(
-      withPublicCatalogue(database, (tx) => tx.execute(sqlText('select cost from activities'))),
+      withPublic(database, (tx) => tx.execute(sqlText('select cost from activities'))),
       (error: Error) => /permission denied/.test(String((error.cause as Error | undefined)?.message ?? error.message)),
     );
-    const participantsVisible = withPublicCatalogue(database, (tx) => tx.execute(sqlText('select count(*) from participants')));
+    const participantsVisible = withPublic(database, (tx) => tx.execute(sqlText('select count(*) from participants')));
     await assert.rejects(participantsVisible);
   });
 

@@ -9,7 +9,8 @@ import { requireRole } from '../http/request-context.ts';
 import { HTML, staffSecurity, Uuid } from '../http/schemas.ts';
 import { activityBreakdown, listEnrolments } from '../people/service.ts';
 import { activitiesPage, activityPage, publicCataloguePage, resourcesPage } from './pages.tsx';
-import { facetNames, searchCatalogue, sortOrders, withPublicCatalogue, type CatalogueQuery } from './search.ts';
+import { facetNames, searchCatalogue, sortOrders, type CatalogueQuery } from './search.ts';
+import { withPublic } from '../db/public-access.ts';
 import {
   CatalogueError,
   findActivity,
@@ -162,7 +163,7 @@ const emptyToNull = (value: string | undefined) => (value === undefined || value
 
 export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async (app, { database }) => {
   const publicSearch = (query: CatalogueQuery) =>
-    withPublicCatalogue(database, async (tx) => {
+    withPublic(database, async (tx) => {
       const results = await searchCatalogue(tx, query);
       // Theme labels for the facets, in every language (themes are public).
       const themes = await rows<Record<string, string>>(tx, sql`select distinct on (code) code, label_en, label_fr, label_es from themes order by code`);

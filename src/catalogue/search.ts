@@ -3,16 +3,7 @@
 // to published rows and column grants limit to public columns: selecting cost or contact would
 // fail with "permission denied", so a private field cannot slip into public output.
 import { sql, type SQL } from 'drizzle-orm';
-import { rows, type Database, type Tx } from '../db/database.ts';
-
-/** Runs `work` in one read-only transaction as the anonymous public-catalogue role. */
-export function withPublicCatalogue<T>(database: Database, work: (tx: Tx) => Promise<T>): Promise<T> {
-  return database.system.transaction(async (tx) => {
-    await tx.execute(sql`select set_config('role', 'tracer_public', true), set_config('tracer.org_id', '', true)`);
-    await tx.execute(sql`set transaction read only`);
-    return work(tx);
-  });
-}
+import { rows, type Tx } from '../db/database.ts';
 
 export const facetNames = ['theme', 'modality', 'language', 'region', 'country', 'year', 'fee_type', 'status', 'target_group'] as const;
 export type FacetName = (typeof facetNames)[number];
