@@ -37,12 +37,15 @@ export async function isEmpty(database: Database): Promise<boolean> {
   return found!.n === 0;
 }
 
-export async function loadDemo(database: Database): Promise<string> {
+/** Loads the demo organisation; `onlySteps` (step names) lets a test load just what it needs. */
+export async function loadDemo(database: Database, onlySteps?: string[]): Promise<string> {
   const org = await createOrganisation(database.system, DEMO_ORG_SLUG, 'International Training Centre (demo)');
   for (const user of demoUsers) {
     await addMember(database.system, org.id, { ...user, password: DEMO_PASSWORD });
   }
   const lines = [`Demo organisation "${org.slug}" created with ${demoUsers.length} users.`];
-  for (const step of demoSteps) lines.push(await step.run({ database, orgId: org.id }));
+  for (const step of demoSteps) {
+    if (onlySteps === undefined || onlySteps.includes(step.name)) lines.push(await step.run({ database, orgId: org.id }));
+  }
   return lines.join('\n');
 }

@@ -16,7 +16,7 @@ describe('evaluation pages on the demo organisation', () => {
 
   before(async () => {
     database = await createTestDatabase();
-    await loadDemo(database);
+    await loadDemo(database, ['catalogue', 'evaluations']);
     server = await startTestServer(database);
     evaluator = await TestClient.signedIn(server.url, 'evaluator@demo.tracer', DEMO_PASSWORD);
     viewer = await TestClient.signedIn(server.url, 'viewer@demo.tracer', DEMO_PASSWORD);
