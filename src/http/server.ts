@@ -37,6 +37,7 @@ import { evaluationRoutes } from '../evaluations/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
+import { registerUploads } from './upload.ts';
 
 export interface AppDependencies {
   database: Database;
@@ -96,9 +97,11 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   });
   await app.register(cookie);
   await app.register(formbody);
+  await registerUploads(app);
   await app.register(csrf, {
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies, signed: false },
     getUserInfo: csrfUserInfo,
+    getToken: csrfTokenOfRequest,
     csrfOpts: { hmacKey: await instanceSecret(database.system, 'csrf_hmac_key') },
   });
   await app.register(rateLimit, { global: false });
@@ -184,12 +187,22 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, problem: Retu
   return reply.code(problem.status).type('application/problem+json').send(problem);
 }
 
+/** The form's `_csrf` field (urlencoded, or a multipart field part) or the x-csrf-token header. */
+function csrfTokenOfRequest(request: FastifyRequest): string | undefined {
+  const field = (request.body as Record<string, unknown> | undefined)?._csrf;
+  const fromBody = typeof field === 'string' ? field : (field as { value?: unknown } | undefined)?.value;
+  if (typeof fromBody === 'string') return fromBody;
+  const header = request.headers['x-csrf-token'];
+  return typeof header === 'string' ? header : undefined;
+}
+
 // Writes authenticated by the session cookie (or any HTML form post) need a CSRF token;
 // API-token calls carry no ambient credential and are exempt.
 function installCsrfCheck(app: App): void {
   app.addHook('preHandler', (request, reply, done) => {
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
-    const isForm = (request.headers['content-type'] ?? '').startsWith('application/x-www-form-urlencoded');
+    const contentType = request.headers['content-type'] ?? '';
+    const isForm = contentType.startsWith('application/x-www-form-urlencoded') || contentType.startsWith('multipart/form-data');
     const cookieAuthenticated = request.authenticatedBy === 'session';
     if (unsafe && (isForm || cookieAuthenticated) && request.routeOptions.config?.csrf !== false) {
       app.csrfProtection(request, reply, done);
