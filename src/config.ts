@@ -21,6 +21,8 @@ export interface Config {
   publicUrl: string;
   logLevel: string;
   mail: MailConfig;
+  /** Bearer token that /metrics requires; undefined turns /metrics off. */
+  metricsToken: string | undefined;
 }
 
 /** Where e-mail goes: an SMTP server, or (without SMTP settings) a JSON-lines file for offline demos. */
@@ -48,7 +50,17 @@ export function loadConfig(env: Env = process.env): Config {
     publicUrl: parsePublicUrl(nonEmpty(env.TRACER_PUBLIC_URL) ?? `http://localhost:${port}`),
     logLevel: env.LOG_LEVEL ?? 'info',
     mail: parseMail(env),
+    metricsToken: parseMetricsToken(env.TRACER_METRICS_TOKEN),
   };
+}
+
+/** A guessable token would expose every organisation's activity counts, so short ones are refused. */
+function parseMetricsToken(text: string | undefined): string | undefined {
+  const token = nonEmpty(text);
+  if (token !== undefined && token.length < 24) {
+    throw new ConfigError('TRACER_METRICS_TOKEN must be at least 24 characters (e.g. the output of `openssl rand -hex 24`)');
+  }
+  return token;
 }
 
 /** Links in e-mails are built on it, so a wrong value must stop Tracer rather than break every link. */

@@ -31,8 +31,19 @@ export interface Database {
   readonly system: Db;
   /** Runs `work` in one transaction as the tenant role, confined to organisation `orgId`. */
   withOrg<T>(orgId: string, work: (tx: Tx) => Promise<T>): Promise<T>;
+  /** Connections of this process (for /metrics): the pool on PostgreSQL, the one in-process connection on PGlite. */
+  connectionStats(): ConnectionStats;
   close(): Promise<void>;
 }
+
+export interface ConnectionStats {
+  total: number;
+  idle: number;
+  /** Requests waiting for a connection. */
+  waiting: number;
+}
+
+const inProcessConnection = (): ConnectionStats => ({ total: 1, idle: 0, waiting: 0 });
 
 /** Rows of a raw SQL query, the same shape on both drivers. */
 export async function rows<T>(db: Queryable, query: SQL): Promise<T[]> {
@@ -100,7 +111,11 @@ async function openPostgres(url: string): Promise<Database> {
     await pool.end();
     throw new ConfigError(describePostgresError(url, error));
   }
-  return wrap('postgres', drizzlePostgres({ client: pool, schema }) as unknown as Db, () => pool.end());
+  return wrap('postgres', drizzlePostgres({ client: pool, schema }) as unknown as Db, () => pool.end(), () => ({
+    total: pool.totalCount,
+    idle: pool.idleCount,
+    waiting: pool.waitingCount,
+  }));
 }
 
 export function describePostgresError(url: string, error: unknown): string {
@@ -132,11 +147,12 @@ export function safeDatabaseLabel(url: string): string {
   }
 }
 
-function wrap(kind: Database['kind'], system: Db, close: () => Promise<void>): Database {
+function wrap(kind: Database['kind'], system: Db, close: () => Promise<void>, connectionStats = inProcessConnection): Database {
   let closed: Promise<void> | undefined;
   return {
     kind,
     system,
+    connectionStats,
     withOrg(orgId, work) {
       return system.transaction(async (tx) => {
         // Both settings are transaction-local: they vanish at COMMIT/ROLLBACK, so a pooled

@@ -75,6 +75,7 @@ function setLanguage(request: FastifyRequest, reply: FastifyReply): void {
 }
 
 async function authenticate(request: FastifyRequest, database: Database): Promise<void> {
+  if (request.routeOptions.config?.authenticatesItself) return;
   const header = request.headers.authorization;
   if (header !== undefined) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);

@@ -38,6 +38,7 @@ import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
 import { registerUploads } from './upload.ts';
+import { registerMetrics } from './metrics.ts';
 
 export interface AppDependencies {
   database: Database;
@@ -126,6 +127,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
   await app.register(requestContext, { database });
+  await registerMetrics(app, { database, token: config.metricsToken });
 
   installErrorHandling(app);
   installCsrfCheck(app);

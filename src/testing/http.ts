@@ -2,7 +2,7 @@
 import type { AddressInfo } from 'node:net';
 import type { MemberRole } from '../accounts/schema.ts';
 import { addMember, createOrganisation, type Organisation } from '../accounts/service.ts';
-import { loadConfig } from '../config.ts';
+import { loadConfig, type Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { buildServer, type App } from '../http/server.ts';
 
@@ -12,8 +12,8 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(database: Database): Promise<TestServer> {
-  const config = { ...loadConfig({}), database: { kind: 'pglite' as const, dataDir: '' } };
+export async function startTestServer(database: Database, overrides: Partial<Config> = {}): Promise<TestServer> {
+  const config: Config = { ...loadConfig({}), database: { kind: 'pglite' as const, dataDir: '' }, ...overrides };
   const app = await buildServer({ database, config });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
