@@ -10,6 +10,8 @@ import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
 import { registerImportCommands } from '../imports/cli.ts';
 import { registerMessagingCommands } from '../messaging/cli.ts';
+import { registerBackupCommands } from '../backup/cli.ts';
+import { BackupFileError } from '../backup/format.ts';
 import { registerInstrumentCommands } from '../instruments/cli.ts';
 import { serve } from './serve.ts';
 
@@ -23,7 +25,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError || error instanceof AccountError || error instanceof UsageError) {
+    if (error instanceof ConfigError || error instanceof AccountError || error instanceof UsageError || error instanceof BackupFileError) {
       process.stderr.write(`tracer: ${error.message}\n`);
       return 1;
     }
@@ -121,6 +123,7 @@ Configuration (environment):
   registerImportCommands(program);
   registerAnalyticsCommands(program);
   registerMessagingCommands(program, withDatabase);
+  registerBackupCommands(program, withDatabase);
   registerInstrumentCommands(program);
   return program;
 }
