@@ -12,7 +12,8 @@ import { resolveOrganisation } from '../accounts/service.ts';
 import { openMemoryPglite, rows, type Database, type Queryable } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
 import { DEMO_ORG_SLUG, loadDemo } from '../demo/load.ts';
-import { createTestDatabase } from '../testing/database.ts';
+import { runCli } from '../testing/cli.ts';
+import { createPostgresDatabase, createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, type TestOrg } from '../testing/http.ts';
 import { backupTo, inSnapshot, scopedTables } from './backup.ts';
 import { BackupFileError, type BackupScope } from './format.ts';
@@ -125,6 +126,34 @@ describe('backup and restore', () => {
       await assert.rejects(restoreFrom(target, file), /only into an empty database/);
     } finally {
       await target.close();
+    }
+  });
+
+  it('works from the command line: embedded data folder to a fresh database (PostgreSQL when the tests run on it)', async () => {
+    const embedded = { TRACER_DATA_DIR: join(folder, 'embedded'), DATABASE_URL: undefined };
+    const file = join(folder, 'cli.gz');
+    const unsaid = await runCli(['backup', file], { env: embedded });
+    assert.equal(unsaid.code, 1);
+    assert.match(unsaid.stderr, /--org SLUG or --all/);
+    assert.equal((await runCli(['org', 'create', 'acme', '--name', 'Acme Training'], { env: embedded })).code, 0);
+    const backup = await runCli(['backup', '--org', 'acme', file], { env: embedded });
+    assert.equal(backup.code, 0, backup.stderr);
+    assert.match(backup.stdout, /Backed up organisation acme/);
+
+    const server = process.env.TEST_DATABASE_URL;
+    const postgres = server ? await createPostgresDatabase(server) : undefined;
+    const target = postgres ? { DATABASE_URL: postgres.url } : { TRACER_DATA_DIR: join(folder, 'restored'), DATABASE_URL: undefined };
+    try {
+      const restore = await runCli(['restore', file], { env: target });
+      assert.equal(restore.code, 0, restore.stderr);
+      assert.match(restore.stdout, /Restored organisation acme: \d+ rows in \d+ tables, checksums verified/);
+      const list = await runCli(['org', 'list'], { env: target });
+      assert.match(list.stdout, /acme/);
+      const again = await runCli(['restore', file], { env: target });
+      assert.equal(again.code, 1);
+      assert.match(again.stderr, /already exists here; restore with --replace/);
+    } finally {
+      await postgres?.drop();
     }
   });
 });
