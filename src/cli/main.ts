@@ -11,6 +11,8 @@ import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
 import { registerImportCommands } from '../imports/cli.ts';
 import { registerMessagingCommands } from '../messaging/cli.ts';
 import { registerBackupCommands } from '../backup/cli.ts';
+import { registerPrivacyCommands } from '../privacy/cli.ts';
+import { Problem } from '../http/problem.ts';
 import { BackupFileError } from '../backup/format.ts';
 import { registerInstrumentCommands } from '../instruments/cli.ts';
 import { serve } from './serve.ts';
@@ -25,7 +27,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
-    if (error instanceof ConfigError || error instanceof AccountError || error instanceof UsageError || error instanceof BackupFileError) {
+    if (error instanceof ConfigError || error instanceof AccountError || error instanceof UsageError || error instanceof BackupFileError || error instanceof Problem) {
       process.stderr.write(`tracer: ${error.message}\n`);
       return 1;
     }
@@ -124,6 +126,7 @@ Configuration (environment):
   registerAnalyticsCommands(program);
   registerMessagingCommands(program, withDatabase);
   registerBackupCommands(program, withDatabase);
+  registerPrivacyCommands(program, withDatabase);
   registerInstrumentCommands(program);
   return program;
 }

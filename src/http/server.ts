@@ -27,6 +27,7 @@ import { peopleRoutes } from '../people/routes.ts';
 import { analyticsRoutes } from '../analytics/routes.ts';
 import { instrumentRoutes } from '../instruments/routes.ts';
 import { responseRoutes } from '../responses/routes.ts';
+import { privacyRoutes } from '../privacy/routes.ts';
 import { activityLabelsFromCatalogue, resourcePersonsFromEnrolments } from '../people/directory.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
@@ -158,6 +159,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   await app.register(evaluationRoutes, { ...deps, activities: activityLabelsFromCatalogue });
   await app.register(instrumentRoutes, deps);
   await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments });
+  await app.register(privacyRoutes, deps);
   return app;
 }
 

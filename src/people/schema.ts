@@ -62,6 +62,8 @@ export const participants = pgTable(
     consentFollowup: boolean('consent_followup').notNull().default(false),
     consentDate: date('consent_date'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set when the personal data was erased (on request or after the retention period): see privacy/. */
+    erasedAt: timestamp('erased_at', { withTimezone: true }),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.id] }), uniqueIndex('participants_code_key').on(t.orgId, t.code), orgIsolation()],
 );
