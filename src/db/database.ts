@@ -86,7 +86,14 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
     );
   }
   try {
-    return await lockfile.lock(dataDir, { lockfilePath: `${dataDir}.lock`, stale: 10_000, update: 2_000 });
+    // A live holder refreshes the lock every 2 s; the lock of a process that was killed goes stale
+    // after 10 s. Retrying a little longer than that lets a restart after a crash just work.
+    return await lockfile.lock(dataDir, {
+      lockfilePath: `${dataDir}.lock`,
+      stale: 10_000,
+      update: 2_000,
+      retries: { retries: 7, factor: 1, minTimeout: 2_000, maxTimeout: 2_000 },
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ELOCKED') {
