@@ -2,6 +2,7 @@
 // submit locks the response, anonymous instruments never keep the participant, and a
 // validation error never loses what was valid (it is kept as a partial response).
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
 import type { InstrumentDefinition } from '../instruments/model.ts';
@@ -39,22 +40,38 @@ export interface Collection {
   resourcePersons: ResourcePerson[];
 }
 
+/**
+ * Published versions are immutable (a trigger refuses updates of `definition`), so their
+ * definitions are kept in process, keyed by organisation and version id, instead of being read
+ * on every request. Bounded; entries are shared and must never be mutated.
+ */
+const definitions = new LRUCache<string, InstrumentDefinition>({ max: 500 });
+
+async function versionDefinition(tx: Tx, orgId: string, versionId: string): Promise<InstrumentDefinition | undefined> {
+  const key = `${orgId}/${versionId}`;
+  const cached = definitions.get(key);
+  if (cached) return cached;
+  const definition = await instrumentRepo.findVersionDefinition(tx, versionId);
+  if (definition) definitions.set(key, definition);
+  return definition;
+}
+
+/** Loads what answering through `linkId` needs: one query once the version is cached, one more for a per-resource-person block. */
 export async function loadCollection(tx: Tx, linkId: string, source: ResourcePersonSource): Promise<Collection> {
-  const link = await instrumentRepo.findCollectionLink(tx, linkId);
-  if (!link || link.closedAt) throw Problem.notFound('This link is no longer open');
-  const version = await instrumentRepo.findVersion(tx, link.instrumentVersionId);
-  const instrument = version && (await instrumentRepo.findInstrument(tx, version.instrumentId));
-  if (!version || !instrument) throw Problem.notFound('This link is no longer open');
+  const target = await instrumentRepo.findLinkTarget(tx, linkId);
+  if (!target || target.closedAt) throw Problem.notFound('This link is no longer open');
+  const definition = await versionDefinition(tx, target.orgId, target.versionId);
+  if (!definition) throw Problem.notFound('This link is no longer open');
   return {
-    linkId: link.id,
-    activityId: link.activityId,
-    instrumentId: instrument.id,
-    instrumentKey: instrument.key,
-    purpose: instrument.purpose,
-    anonymous: instrument.anonymous,
-    versionId: version.id,
-    definition: version.definition,
-    resourcePersons: await source.resourcePersonsOf(tx, link.activityId),
+    linkId: target.linkId,
+    activityId: target.activityId,
+    instrumentId: target.instrumentId,
+    instrumentKey: target.instrumentKey,
+    purpose: target.purpose,
+    anonymous: target.anonymous,
+    versionId: target.versionId,
+    definition,
+    resourcePersons: definition.pages.some((page) => page.kind === 'resource_person_repeat') ? await source.resourcePersonsOf(tx, target.activityId) : [],
   };
 }
 
@@ -69,6 +86,11 @@ export interface Submission {
   pages?: ReadonlySet<string>;
   /** Known from a personal invitation (issue 5); ignored for anonymous instruments. */
   participantId?: string | null;
+  /**
+   * The stored response of this client submission id when the caller has read it already (the
+   * page flow does), or null when it read that there is none; saves the service a query.
+   */
+  stored?: repo.ResponseRow | null;
 }
 
 export type SubmissionResult =
@@ -78,12 +100,35 @@ export type SubmissionResult =
 
 export async function submit(tx: Tx, collection: Collection, submission: Submission, today?: string): Promise<SubmissionResult> {
   const clientSubmissionId = submission.clientSubmissionId ?? randomUUID();
-  const existing = await repo.findByClientSubmissionId(tx, clientSubmissionId);
-  if (existing && existing.instrumentVersionId !== collection.versionId) {
+  let existing = submission.stored ?? undefined;
+  if (!existing) {
+    // Most submissions are new: try writing them in one statement, which writes nothing if the
+    // id is taken (a re-sent or resumed submission); then read the stored one and merge with it.
+    const result = await validateAndWrite(tx, collection, submission, clientSubmissionId, undefined, 'new', today);
+    if (result) return result;
+    existing = await repo.findByClientSubmissionId(tx, clientSubmissionId);
+    if (!existing) throw new Error(`response ${clientSubmissionId} neither written nor found`);
+  }
+  if (existing.instrumentVersionId !== collection.versionId) {
     throw Problem.conflict('This submission id belongs to another questionnaire', 'body/clientSubmissionId');
   }
-  if (existing?.status === 'complete') return { outcome: 'already_complete', response: existing };
+  if (existing.status === 'complete') return { outcome: 'already_complete', response: existing };
+  const result = await validateAndWrite(tx, collection, submission, clientSubmissionId, existing, 'update', today);
+  if (result) return result;
+  // Another request completed it meanwhile: same outcome as a re-sent final submit.
+  const completed = await repo.findByClientSubmissionId(tx, clientSubmissionId);
+  return { outcome: 'already_complete', response: completed! };
+}
 
+async function validateAndWrite(
+  tx: Tx,
+  collection: Collection,
+  submission: Submission,
+  clientSubmissionId: string,
+  existing: repo.ResponseRow | undefined,
+  mode: 'new' | 'update',
+  today: string | undefined,
+): Promise<SubmissionResult | undefined> {
   const enforceRequired = submission.final || submission.pages !== undefined;
   const { data, issues } = validateResponse(
     collection.definition,
@@ -93,31 +138,29 @@ export async function submit(tx: Tx, collection: Collection, submission: Submiss
   );
   const complete = submission.final && issues.length === 0;
   const score = complete ? knowledgeScore(collection.definition, data) : null;
-  const response = await repo.upsertResponse(tx, {
-    clientSubmissionId,
-    instrumentId: collection.instrumentId,
-    instrumentVersionId: collection.versionId,
-    collectionLinkId: collection.linkId,
-    activityId: collection.activityId,
-    participantId: collection.anonymous ? null : (submission.participantId ?? existing?.participantId ?? null),
-    status: complete ? 'complete' : 'partial',
-    lang: submission.lang ?? existing?.lang ?? null,
-    data,
-    source: 'web',
-    score: score?.score ?? null,
-    maxScore: score?.maxScore ?? null,
-  });
-  if (!response) {
-    // Another request completed it meanwhile: same outcome as a re-sent final submit.
-    const completed = await repo.findByClientSubmissionId(tx, clientSubmissionId);
-    return { outcome: 'already_complete', response: completed! };
-  }
+  const response = await repo.writeResponse(
+    tx,
+    {
+      clientSubmissionId,
+      instrumentId: collection.instrumentId,
+      instrumentVersionId: collection.versionId,
+      collectionLinkId: collection.linkId,
+      activityId: collection.activityId,
+      participantId: collection.anonymous ? null : (submission.participantId ?? existing?.participantId ?? null),
+      status: complete ? 'complete' : 'partial',
+      lang: submission.lang ?? existing?.lang ?? null,
+      data,
+      source: 'web',
+      score: score?.score ?? null,
+      maxScore: score?.maxScore ?? null,
+    },
+    collection.purpose,
+    complete ? answerRows(collection.definition, data) : [],
+    mode,
+  );
+  if (!response) return undefined;
   if (issues.length > 0) return { outcome: 'invalid', response, issues };
-  if (complete) {
-    await repo.insertAnswers(tx, response, collection.purpose, answerRows(collection.definition, data));
-    return { outcome: 'completed', response };
-  }
-  return { outcome: 'saved', response };
+  return { outcome: complete ? 'completed' : 'saved', response };
 }
 
 /** A response of this collection, for resuming. */
