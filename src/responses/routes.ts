@@ -99,7 +99,7 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
       const { token } = request.params as { token: string };
       const body = request.body as Static<typeof SubmissionSchema>;
       const result = await inLink(token, async (tx, linkId) => {
-        const collection = await service.loadCollection(tx, linkId, resourcePersons);
+        const collection = await service.loadCollection(tx, linkId, resourcePersons, { deferResourcePersons: true });
         return service.submit(tx, collection, body);
       });
       if (result.outcome === 'invalid') {

@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type { Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
-import type { InstrumentDefinition } from '../instruments/model.ts';
+import type { InstrumentDefinition, ResponseData } from '../instruments/model.ts';
 import * as instrumentRepo from '../instruments/repository.ts';
 import { answerRows, knowledgeScore, validateResponse, type AnswerIssue } from './answers.ts';
 import * as repo from './repository.ts';
@@ -38,6 +38,11 @@ export interface Collection {
   versionId: string;
   definition: InstrumentDefinition;
   resourcePersons: ResourcePerson[];
+  /**
+   * Set when loaded with `deferResourcePersons`: `resourcePersons` is then empty, and `submit`
+   * calls this only when the submission can depend on them (see `dependsOnResourcePersons`).
+   */
+  loadResourcePersons?: () => Promise<ResourcePerson[]>;
 }
 
 /**
@@ -56,8 +61,12 @@ async function versionDefinition(tx: Tx, orgId: string, versionId: string): Prom
   return definition;
 }
 
-/** Loads what answering through `linkId` needs: one query once the version is cached, one more for a per-resource-person block. */
-export async function loadCollection(tx: Tx, linkId: string, source: ResourcePersonSource): Promise<Collection> {
+/**
+ * Loads what answering through `linkId` needs: one query once the version is cached, and the
+ * resource persons for a per-resource-person block (two more), unless `deferResourcePersons`
+ * (submissions, which often do not need them).
+ */
+export async function loadCollection(tx: Tx, linkId: string, source: ResourcePersonSource, options: { deferResourcePersons?: boolean } = {}): Promise<Collection> {
   const target = await instrumentRepo.findLinkTarget(tx, linkId);
   if (!target || target.closedAt) throw Problem.notFound('This link is no longer open');
   const definition = await versionDefinition(tx, target.orgId, target.versionId);
@@ -71,7 +80,11 @@ export async function loadCollection(tx: Tx, linkId: string, source: ResourcePer
     anonymous: target.anonymous,
     versionId: target.versionId,
     definition,
-    resourcePersons: definition.pages.some((page) => page.kind === 'resource_person_repeat') ? await source.resourcePersonsOf(tx, target.activityId) : [],
+    ...(!definition.pages.some((page) => page.kind === 'resource_person_repeat')
+      ? { resourcePersons: [] }
+      : options.deferResourcePersons
+        ? { resourcePersons: [], loadResourcePersons: () => source.resourcePersonsOf(tx, target.activityId) }
+        : { resourcePersons: await source.resourcePersonsOf(tx, target.activityId) }),
   };
 }
 
@@ -120,6 +133,31 @@ export async function submit(tx: Tx, collection: Collection, submission: Submiss
   return { outcome: 'already_complete', response: completed! };
 }
 
+/**
+ * Whether checking and storing a submission depends on who the resource persons are: when it
+ * answers a per-resource-person block, when one was answered before (its answers are kept per
+ * person), or when such a block has required answers or calculations (they apply to every person
+ * even when nothing is sent). Otherwise each block is stored with no items, as for an activity
+ * without resource persons, and the respondent pages fill them in from the activity.
+ */
+export function dependsOnResourcePersons(definition: InstrumentDefinition, submission: Pick<Submission, 'repeats'>, stored: ResponseData | undefined): boolean {
+  return definition.pages.some(
+    (page) =>
+      page.kind === 'resource_person_repeat' &&
+      ((submission.repeats?.[page.key]?.length ?? 0) > 0 ||
+        (stored?.repeats?.[page.key]?.length ?? 0) > 0 ||
+        page.questions.some((question) => question.required || question.type === 'calculate')),
+  );
+}
+
+async function resourcePersonIds(collection: Collection, submission: Submission, stored: ResponseData | undefined): Promise<string[]> {
+  if (collection.loadResourcePersons && dependsOnResourcePersons(collection.definition, submission, stored)) {
+    collection.resourcePersons = await collection.loadResourcePersons();
+    collection.loadResourcePersons = undefined;
+  }
+  return collection.resourcePersons.map((person) => person.id);
+}
+
 async function validateAndWrite(
   tx: Tx,
   collection: Collection,
@@ -134,7 +172,7 @@ async function validateAndWrite(
     collection.definition,
     submission,
     existing?.data,
-    { enforceRequired, pages: submission.pages, resourcePersonIds: collection.resourcePersons.map((p) => p.id), today },
+    { enforceRequired, pages: submission.pages, resourcePersonIds: await resourcePersonIds(collection, submission, existing?.data), today },
   );
   const complete = submission.final && issues.length === 0;
   const score = complete ? knowledgeScore(collection.definition, data) : null;

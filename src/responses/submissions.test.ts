@@ -156,6 +156,45 @@ describe('submissions', () => {
     assert.equal((await viewer.post('/api/instruments/standard', { standard: 'follow_up', key: 'nope' })).status, 403);
   });
 
+  it('reads the resource persons for a submission only when it depends on them, and never loses their ratings', async () => {
+    const { token } = await openLink('end_of_activity', 'eoa_persons', randomUUID());
+    const persons = [{ id: randomUUID(), name: 'A' }, { id: randomUUID(), name: 'B' }];
+    let reads = 0;
+    const source: ResourcePersonSource = { resourcePersonsOf: async () => (reads++, persons) };
+    const send = (submission: Parameters<typeof submit>[2]) =>
+      database.withOrg(org.id, async (tx) => {
+        const [link] = await rows<{ id: string }>(tx, sql`select id from collection_links where token = ${token}`);
+        return submit(tx, await loadCollection(tx, link!.id, source, { deferResourcePersons: true }), submission);
+      });
+    const trainerRows = (responseId: string) =>
+      rows<{ item_index: number; resource_person_id: string; numeric_value: number }>(
+        database.system,
+        sql`select item_index, resource_person_id, numeric_value from answers where response_id = ${responseId} and question_key = 'eoa_trainer_rating' order by item_index`,
+      );
+
+    const plain = await send({ clientSubmissionId: randomUUID(), answers: eoaAnswers, final: true });
+    assert.equal(plain.outcome, 'completed');
+    assert.equal(reads, 0);
+    assert.deepEqual(plain.response.data.repeats, { eoa_trainers: [] });
+
+    const rated = await send({ clientSubmissionId: randomUUID(), answers: eoaAnswers, repeats: { eoa_trainers: [{ resourcePersonId: persons[1]!.id, answers: { eoa_trainer_rating: 5 } }] }, final: true });
+    assert.equal(rated.outcome, 'completed');
+    assert.equal(reads, 1);
+    assert.deepEqual(await trainerRows(rated.response.id), [{ item_index: 2, resource_person_id: persons[1]!.id, numeric_value: 5 }]);
+
+    const stranger = await send({ clientSubmissionId: randomUUID(), answers: eoaAnswers, repeats: { eoa_trainers: [{ resourcePersonId: randomUUID(), answers: { eoa_trainer_rating: 5 } }] }, final: true });
+    assert.equal(stranger.outcome, 'invalid');
+
+    // Rated in a partial save, then completed without sending the ratings again: they are kept.
+    const id = randomUUID();
+    await send({ clientSubmissionId: id, repeats: { eoa_trainers: [{ resourcePersonId: persons[0]!.id, answers: { eoa_trainer_rating: 3 } }] }, final: false });
+    reads = 0;
+    const completed = await send({ clientSubmissionId: id, answers: eoaAnswers, final: true });
+    assert.equal(completed.outcome, 'completed');
+    assert.equal(reads, 1);
+    assert.deepEqual(await trainerRows(completed.response.id), [{ item_index: 1, resource_person_id: persons[0]!.id, numeric_value: 3 }]);
+  });
+
   it('stores knowledge scores so that paired pre/post gains are one SQL query', async () => {
     const choices = [{ code: 'a', label: { en: 'A' } }, { code: 'b', label: { en: 'B' } }];
     const items = [1, 2, 3, 4].map((n) => ({ key: `k${n}`, label: { en: `Item ${n}` }, choices, correct: ['a'] }));
