@@ -35,7 +35,8 @@ try {
   const evaluator = await TestClient.signedIn(server.url, org.emails.evaluator);
   const created = await evaluator.post<{ id: string }>('/api/instruments/standard', { standard: 'end_of_activity' });
   await evaluator.post(`/api/instruments/${created.body.id}/versions`);
-  const { token } = (await evaluator.post<{ token: string }>(`/api/instruments/${created.body.id}/links`, { activityId: randomUUID() })).body;
+  const activity = await evaluator.post<{ id: string }>('/api/activities', { code: 'BENCH-1', title: 'Benchmark activity', modality: 'webinar' });
+  const { token } = (await evaluator.post<{ token: string }>(`/api/instruments/${created.body.id}/links`, { activityId: activity.body.id })).body;
   const answers = { eoa_relevance: 'agree', eoa_theory_practice: 'neutral', eoa_can_apply: 'strongly_agree', eoa_needs_met: 'fully', eoa_overall: 4, eoa_comments: 'Useful.' };
 
   const result = await autocannon({
