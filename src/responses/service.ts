@@ -48,7 +48,7 @@ export interface Collection {
 /**
  * Published versions are immutable (a trigger refuses updates of `definition`), so their
  * definitions are kept in process, keyed by organisation and version id, instead of being read
- * on every request. Bounded; entries are shared and must never be mutated.
+ * on every request. Bounded; entries are shared between requests, hence frozen.
  */
 const definitions = new LRUCache<string, InstrumentDefinition>({ max: 500 });
 
@@ -57,8 +57,17 @@ async function versionDefinition(tx: Tx, orgId: string, versionId: string): Prom
   const cached = definitions.get(key);
   if (cached) return cached;
   const definition = await instrumentRepo.findVersionDefinition(tx, versionId);
-  if (definition) definitions.set(key, definition);
+  if (definition) definitions.set(key, deepFreeze(definition));
   return definition;
+}
+
+/** Shared between requests: any attempt to change it throws instead of leaking into the next request. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
 }
 
 /**
