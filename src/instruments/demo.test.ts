@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../db/database.ts';
+import { activityIdsByCode, writeActivities } from '../catalogue/service.ts';
+import { participantIdsByCode, writeParticipants } from '../people/service.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, type TestOrg } from '../testing/http.ts';
 import { loadInstrumentsDemo } from './demo.ts';
@@ -17,16 +18,27 @@ describe('demo instruments and responses', () => {
   after(() => database.close());
 
   it('generates believable pre/post gains, positive but varied ratings and item non-response', async () => {
-    const activities = (['face_to_face', 'online'] as const).map((modality, i) => ({
-      id: randomUUID(),
-      startDate: `2025-0${i + 3}-10`,
-      endDate: `2025-0${i + 3}-14`,
-      modality,
-      participantIds: Array.from({ length: 25 }, () => randomUUID()),
-      resourcePersons: [{ id: randomUUID(), name: 'Trainer A' }, { id: randomUUID(), name: 'Trainer B' }],
-    }));
-    const actor = { userId: randomUUID(), orgId: org.id, role: 'administrator' as const, displayName: 'demo', email: 'demo@x' };
-    const { responses } = await database.withOrg(org.id, (tx) => loadInstrumentsDemo(tx, actor, activities));
+    const [admin] = await rows<{ userId: string }>(database.system, sql`select user_id as "userId" from memberships where org_id = ${org.id} and role = 'administrator'`);
+    const actor = { userId: admin!.userId, orgId: org.id, role: 'administrator' as const, displayName: 'demo', email: org.emails.administrator };
+    const { responses } = await database.withOrg(org.id, async (tx) => {
+      // Real activities and participants: responses refer to both (foreign keys).
+      const modalities = ['face_to_face', 'online'] as const;
+      const codes = modalities.map((_, i) => `DEMO-${i}`);
+      await writeActivities(tx, org.id, codes.map((code, i) => ({ code, title: `Activity ${i}`, modality: i === 0 ? 'face_to_face' : 'online_tutored' })));
+      const people = (i: number) => [...Array.from({ length: 25 }, (_, n) => `P${i}-${n}`), `RP${i}-A`, `RP${i}-B`];
+      await writeParticipants(tx, actor, [0, 1].flatMap((i) => people(i).map((participantId) => ({ participantId }))));
+      const activityIds = await activityIdsByCode(tx, codes);
+      const participantIds = await participantIdsByCode(tx, [0, 1].flatMap(people));
+      const activities = modalities.map((modality, i) => ({
+        id: activityIds.get(codes[i]!)!,
+        startDate: `2025-0${i + 3}-10`,
+        endDate: `2025-0${i + 3}-14`,
+        modality,
+        participantIds: people(i).slice(0, 25).map((code) => participantIds.get(code)!),
+        resourcePersons: [{ id: participantIds.get(`RP${i}-A`)!, name: 'Trainer A' }, { id: participantIds.get(`RP${i}-B`)!, name: 'Trainer B' }],
+      }));
+      return loadInstrumentsDemo(tx, actor, activities);
+    });
     assert.ok(responses > 100, `${responses} responses`);
     const [stats] = await rows<{ gain: number; pairs: number; agree_share: number; comments_share: number; trainer_rows: number; follow_ups: number }>(
       database.system,

@@ -108,6 +108,38 @@ export async function organisationOfLink(system: Db, token: string): Promise<{ o
   return row;
 }
 
+/** What answering through a link needs, in one query: the link, its version's id and its instrument (not the definition). */
+export interface LinkTarget {
+  orgId: string;
+  linkId: string;
+  activityId: string | null;
+  closedAt: Date | null;
+  versionId: string;
+  instrumentId: string;
+  instrumentKey: string;
+  purpose: Purpose;
+  anonymous: boolean;
+}
+
+export async function findLinkTarget(tx: Queryable, linkId: string): Promise<LinkTarget | undefined> {
+  const [row] = await rows<LinkTarget>(
+    tx,
+    sql`select l.org_id as "orgId", l.id as "linkId", l.activity_id as "activityId", l.closed_at as "closedAt", v.id as "versionId",
+               i.id as "instrumentId", i.key as "instrumentKey", i.purpose, i.anonymous
+          from collection_links l
+          join instrument_versions v on v.org_id = l.org_id and v.id = l.instrument_version_id
+          join instruments i on i.org_id = v.org_id and i.id = v.instrument_id
+         where l.id = ${linkId}`,
+  );
+  return row;
+}
+
+/** The definition of a published version (immutable: a trigger refuses updates). */
+export async function findVersionDefinition(tx: Queryable, versionId: string): Promise<InstrumentDefinition | undefined> {
+  const [row] = await rows<{ definition: InstrumentDefinition }>(tx, sql`select definition from instrument_versions where id = ${versionId}`);
+  return row?.definition;
+}
+
 export async function findCollectionLink(tx: Queryable, id: string): Promise<CollectionLinkRow | undefined> {
   const [row] = await tx.select().from(collectionLinks).where(eq(collectionLinks.id, id));
   return row;

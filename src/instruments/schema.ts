@@ -1,4 +1,5 @@
 import { boolean, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { activities } from '../catalogue/schema.ts';
 import { orgIdColumn, orgIsolation } from '../db/tenancy-schema.ts';
 import type { InstrumentDefinition, LocalText, Purpose } from './model.ts';
 
@@ -51,7 +52,7 @@ export const collectionLinks = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     token: text('token').notNull(),
     instrumentVersionId: uuid('instrument_version_id').notNull(),
-    /** The activity the answers are about; FK added when activities exist (issue 3). */
+    /** The activity the answers are about. */
     activityId: uuid('activity_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
@@ -60,6 +61,7 @@ export const collectionLinks = pgTable(
     primaryKey({ columns: [t.orgId, t.id] }),
     index('collection_links_token_idx').on(t.token),
     foreignKey({ columns: [t.orgId, t.instrumentVersionId], foreignColumns: [instrumentVersions.orgId, instrumentVersions.id] }),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }),
     orgIsolation(),
   ],
 );

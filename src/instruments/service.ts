@@ -7,6 +7,7 @@ import { Problem } from '../http/problem.ts';
 import { standardInstruments } from './bank.ts';
 import { definitionProblems } from './definition.ts';
 import type { InstrumentDefinition, LocalText, Purpose } from './model.ts';
+import { findActivity } from '../catalogue/service.ts';
 import * as repo from './repository.ts';
 import { exportXlsForm, importXlsForm } from './xlsform.ts';
 
@@ -108,6 +109,7 @@ export async function createCollectionLink(
 ): Promise<repo.CollectionLinkRow> {
   const version = options.versionId ? await getVersion(tx, options.versionId) : await latestVersion(tx, instrumentId);
   if (version.instrumentId !== instrumentId) throw Problem.badRequest('The version belongs to another instrument', 'body/versionId');
+  if (options.activityId && !(await findActivity(tx, options.activityId))) throw Problem.badRequest('No such activity', 'body/activityId');
   return repo.insertCollectionLink(tx, { token: randomBytes(32).toString('base64url'), instrumentVersionId: version.id, activityId: options.activityId ?? null });
 }
 

@@ -50,6 +50,69 @@ export async function upsertResponse(tx: Tx, write: ResponseWrite): Promise<Resp
   return row;
 }
 
+const responseColumns = sql.raw(
+  `org_id as "orgId", id, instrument_id as "instrumentId", instrument_version_id as "instrumentVersionId", activity_id as "activityId",
+   participant_id as "participantId", collection_link_id as "collectionLinkId", status, started_at as "startedAt",
+   submitted_at as "submittedAt", source, client_submission_id as "clientSubmissionId", lang, data, score, max_score as "maxScore"`,
+);
+
+/**
+ * A submission's whole write in one statement: the response and, on completion, its answer rows.
+ * `mode: 'new'` inserts only when no response has this client submission id yet (otherwise nothing
+ * is written and undefined is returned, so the caller reads the stored one and merges);
+ * `mode: 'update'` is `upsertResponse`: it never touches a complete response (undefined then).
+ * Answer rows are written only when the response row was, so a re-sent submission never duplicates them.
+ */
+export async function writeResponse(
+  tx: Tx,
+  write: ResponseWrite,
+  purpose: Purpose,
+  answerRows: AnswerRow[],
+  mode: 'new' | 'update',
+): Promise<ResponseRow | undefined> {
+  const submittedAt = write.status === 'complete' ? sql`now()` : sql`null::timestamptz`;
+  const data = JSON.stringify(write.data);
+  const conflict =
+    mode === 'new'
+      ? sql`do nothing`
+      : sql`do update set data = excluded.data, status = excluded.status, lang = excluded.lang, submitted_at = excluded.submitted_at,
+                          score = excluded.score, max_score = excluded.max_score
+             where responses.status = 'partial' and responses.instrument_version_id = excluded.instrument_version_id`;
+  const written = sql`insert into responses (org_id, client_submission_id, instrument_id, instrument_version_id, collection_link_id, activity_id,
+                                participant_id, status, lang, data, source, score, max_score, submitted_at)
+        values (tracer_current_org(), ${write.clientSubmissionId}, ${write.instrumentId}, ${write.instrumentVersionId}, ${write.collectionLinkId},
+                ${write.activityId}, ${write.participantId}, ${write.status}, ${write.lang}, ${data}::jsonb, ${write.source}, ${write.score},
+                ${write.maxScore}, ${submittedAt})
+        on conflict (org_id, client_submission_id) ${conflict}
+        returning ${responseColumns}`;
+  if (answerRows.length === 0) {
+    const [row] = await rows<ResponseRow>(tx, written);
+    return row;
+  }
+  const [row] = await rows<ResponseRow>(
+    tx,
+    sql`with r as (${written}),
+        a as (insert into answers (org_id, response_id, position, question_key, item_index, resource_person_id, choice_code, numeric_value,
+                                   text_value, instrument_id, purpose, activity_id)
+              select r."orgId", r.id, x.position, x.question_key, x.item_index, x.resource_person_id, x.choice_code, x.numeric_value,
+                     x.text_value, r."instrumentId", ${purpose}, r."activityId"
+                from r, jsonb_to_recordset(${JSON.stringify(answerRows.map(toRecord))}::jsonb)
+                     as x(position int, question_key text, item_index int, resource_person_id uuid, choice_code text, numeric_value float8, text_value text))
+        select * from r`,
+  );
+  return row;
+}
+
+const toRecord = (row: AnswerRow) => ({
+  position: row.position,
+  question_key: row.questionKey,
+  item_index: row.itemIndex,
+  resource_person_id: row.resourcePersonId,
+  choice_code: row.choiceCode,
+  numeric_value: row.numericValue,
+  text_value: row.textValue,
+});
+
 export async function insertAnswers(
   tx: Tx,
   response: { id: string; instrumentId: string; activityId: string | null },

@@ -102,6 +102,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
         const submission = pageSubmission(collection, page, body);
         const result = await service.submit(tx, collection, {
           clientSubmissionId: body._sid,
+          stored: existing ?? null,
           ...submission,
           final: body._action === 'submit',
           pages: body._action === 'next' ? new Set([page.key]) : undefined,

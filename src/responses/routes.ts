@@ -3,6 +3,7 @@
 // (`organisationOfLink`, the one narrow system lookup); all work then runs inside withOrg.
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyPluginAsync } from 'fastify';
+import { LRUCache } from 'lru-cache';
 import type { Config } from '../config.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
@@ -53,12 +54,23 @@ export interface ResponseRouteOptions {
   resourcePersons?: service.ResourcePersonSource;
 }
 
-/** Resolves a link token to its organisation and runs `work` inside it; 404 for unknown tokens. */
+/**
+ * Resolves a link token to its organisation and runs `work` inside it; 404 for unknown tokens.
+ * A token never changes organisation or link, so found ones are remembered (bounded, per
+ * server): whether the link is still open is checked again inside the transaction
+ * (`service.loadCollection`), so a closed link is refused as soon as it is closed.
+ */
 export function inLinkOrg(database: Database) {
+  const known = new LRUCache<string, { orgId: string; linkId: string }>({ max: 10_000 });
   return async <T>(token: string, work: (tx: Tx, linkId: string) => Promise<T>): Promise<T> => {
-    const found = await organisationOfLink(database.system, token);
-    if (!found) throw Problem.notFound('This link is not valid or no longer open');
-    return database.withOrg(found.orgId, (tx) => work(tx, found.linkId));
+    let found = known.get(token);
+    if (!found) {
+      found = await organisationOfLink(database.system, token);
+      if (!found) throw Problem.notFound('This link is not valid or no longer open');
+      known.set(token, found);
+    }
+    const { orgId, linkId } = found;
+    return database.withOrg(orgId, (tx) => work(tx, linkId));
   };
 }
 
@@ -87,7 +99,7 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
       const { token } = request.params as { token: string };
       const body = request.body as Static<typeof SubmissionSchema>;
       const result = await inLink(token, async (tx, linkId) => {
-        const collection = await service.loadCollection(tx, linkId, resourcePersons);
+        const collection = await service.loadCollection(tx, linkId, resourcePersons, { deferResourcePersons: true });
         return service.submit(tx, collection, body);
       });
       if (result.outcome === 'invalid') {

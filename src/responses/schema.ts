@@ -1,5 +1,7 @@
 import { doublePrecision, foreignKey, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { activities } from '../catalogue/schema.ts';
 import { orgIdColumn, orgIsolation } from '../db/tenancy-schema.ts';
+import { participants } from '../people/schema.ts';
 import { instruments, instrumentVersions } from '../instruments/schema.ts';
 import type { Purpose, ResponseData } from '../instruments/model.ts';
 
@@ -14,9 +16,9 @@ export const responses = pgTable(
     id: uuid('id').notNull().defaultRandom(),
     instrumentId: uuid('instrument_id').notNull(),
     instrumentVersionId: uuid('instrument_version_id').notNull(),
-    /** FK to activities added at integration (issue 3). */
+    /** The activity the answers are about. */
     activityId: uuid('activity_id'),
-    /** Null for anonymous instruments. FK to participants added at integration (issue 3). */
+    /** Null for anonymous instruments. */
     participantId: uuid('participant_id'),
     collectionLinkId: uuid('collection_link_id'),
     status: text('status').$type<ResponseStatus>().notNull().default('partial'),
@@ -39,6 +41,8 @@ export const responses = pgTable(
     index('responses_participant_idx').on(t.orgId, t.participantId),
     foreignKey({ columns: [t.orgId, t.instrumentId], foreignColumns: [instruments.orgId, instruments.id] }),
     foreignKey({ columns: [t.orgId, t.instrumentVersionId], foreignColumns: [instrumentVersions.orgId, instrumentVersions.id] }),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }),
+    foreignKey({ columns: [t.orgId, t.participantId], foreignColumns: [participants.orgId, participants.id] }),
     orgIsolation(),
   ],
 );

@@ -2,9 +2,10 @@
 // submit locks the response, anonymous instruments never keep the participant, and a
 // validation error never loses what was valid (it is kept as a partial response).
 import { randomUUID } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import type { Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
-import type { InstrumentDefinition } from '../instruments/model.ts';
+import type { InstrumentDefinition, ResponseData } from '../instruments/model.ts';
 import * as instrumentRepo from '../instruments/repository.ts';
 import { answerRows, knowledgeScore, validateResponse, type AnswerIssue } from './answers.ts';
 import * as repo from './repository.ts';
@@ -37,24 +38,62 @@ export interface Collection {
   versionId: string;
   definition: InstrumentDefinition;
   resourcePersons: ResourcePerson[];
+  /**
+   * Set when loaded with `deferResourcePersons`: `resourcePersons` is then empty, and `submit`
+   * calls this only when the submission can depend on them (see `dependsOnResourcePersons`).
+   */
+  loadResourcePersons?: () => Promise<ResourcePerson[]>;
 }
 
-export async function loadCollection(tx: Tx, linkId: string, source: ResourcePersonSource): Promise<Collection> {
-  const link = await instrumentRepo.findCollectionLink(tx, linkId);
-  if (!link || link.closedAt) throw Problem.notFound('This link is no longer open');
-  const version = await instrumentRepo.findVersion(tx, link.instrumentVersionId);
-  const instrument = version && (await instrumentRepo.findInstrument(tx, version.instrumentId));
-  if (!version || !instrument) throw Problem.notFound('This link is no longer open');
+/**
+ * Published versions are immutable (a trigger refuses updates of `definition`), so their
+ * definitions are kept in process, keyed by organisation and version id, instead of being read
+ * on every request. Bounded; entries are shared between requests, hence frozen.
+ */
+const definitions = new LRUCache<string, InstrumentDefinition>({ max: 500 });
+
+async function versionDefinition(tx: Tx, orgId: string, versionId: string): Promise<InstrumentDefinition | undefined> {
+  const key = `${orgId}/${versionId}`;
+  const cached = definitions.get(key);
+  if (cached) return cached;
+  const definition = await instrumentRepo.findVersionDefinition(tx, versionId);
+  if (definition) definitions.set(key, deepFreeze(definition));
+  return definition;
+}
+
+/** Shared between requests: any attempt to change it throws instead of leaking into the next request. */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/**
+ * Loads what answering through `linkId` needs: one query once the version is cached, and the
+ * resource persons for a per-resource-person block (two more), unless `deferResourcePersons`
+ * (submissions, which often do not need them).
+ */
+export async function loadCollection(tx: Tx, linkId: string, source: ResourcePersonSource, options: { deferResourcePersons?: boolean } = {}): Promise<Collection> {
+  const target = await instrumentRepo.findLinkTarget(tx, linkId);
+  if (!target || target.closedAt) throw Problem.notFound('This link is no longer open');
+  const definition = await versionDefinition(tx, target.orgId, target.versionId);
+  if (!definition) throw Problem.notFound('This link is no longer open');
   return {
-    linkId: link.id,
-    activityId: link.activityId,
-    instrumentId: instrument.id,
-    instrumentKey: instrument.key,
-    purpose: instrument.purpose,
-    anonymous: instrument.anonymous,
-    versionId: version.id,
-    definition: version.definition,
-    resourcePersons: await source.resourcePersonsOf(tx, link.activityId),
+    linkId: target.linkId,
+    activityId: target.activityId,
+    instrumentId: target.instrumentId,
+    instrumentKey: target.instrumentKey,
+    purpose: target.purpose,
+    anonymous: target.anonymous,
+    versionId: target.versionId,
+    definition,
+    ...(!definition.pages.some((page) => page.kind === 'resource_person_repeat')
+      ? { resourcePersons: [] }
+      : options.deferResourcePersons
+        ? { resourcePersons: [], loadResourcePersons: () => source.resourcePersonsOf(tx, target.activityId) }
+        : { resourcePersons: await source.resourcePersonsOf(tx, target.activityId) }),
   };
 }
 
@@ -69,6 +108,11 @@ export interface Submission {
   pages?: ReadonlySet<string>;
   /** Known from a personal invitation (issue 5); ignored for anonymous instruments. */
   participantId?: string | null;
+  /**
+   * The stored response of this client submission id when the caller has read it already (the
+   * page flow does), or null when it read that there is none; saves the service a query.
+   */
+  stored?: repo.ResponseRow | null;
 }
 
 export type SubmissionResult =
@@ -78,46 +122,92 @@ export type SubmissionResult =
 
 export async function submit(tx: Tx, collection: Collection, submission: Submission, today?: string): Promise<SubmissionResult> {
   const clientSubmissionId = submission.clientSubmissionId ?? randomUUID();
-  const existing = await repo.findByClientSubmissionId(tx, clientSubmissionId);
-  if (existing && existing.instrumentVersionId !== collection.versionId) {
+  let existing = submission.stored ?? undefined;
+  if (!existing) {
+    // Most submissions are new: try writing them in one statement, which writes nothing if the
+    // id is taken (a re-sent or resumed submission); then read the stored one and merge with it.
+    const result = await validateAndWrite(tx, collection, submission, clientSubmissionId, undefined, 'new', today);
+    if (result) return result;
+    existing = await repo.findByClientSubmissionId(tx, clientSubmissionId);
+    if (!existing) throw new Error(`response ${clientSubmissionId} neither written nor found`);
+  }
+  if (existing.instrumentVersionId !== collection.versionId) {
     throw Problem.conflict('This submission id belongs to another questionnaire', 'body/clientSubmissionId');
   }
-  if (existing?.status === 'complete') return { outcome: 'already_complete', response: existing };
+  if (existing.status === 'complete') return { outcome: 'already_complete', response: existing };
+  const result = await validateAndWrite(tx, collection, submission, clientSubmissionId, existing, 'update', today);
+  if (result) return result;
+  // Another request completed it meanwhile: same outcome as a re-sent final submit.
+  const completed = await repo.findByClientSubmissionId(tx, clientSubmissionId);
+  return { outcome: 'already_complete', response: completed! };
+}
 
+/**
+ * Whether checking and storing a submission depends on who the resource persons are: when it
+ * answers a per-resource-person block, when one was answered before (its answers are kept per
+ * person), or when such a block has required answers or calculations (they apply to every person
+ * even when nothing is sent). Otherwise each block is stored with no items, as for an activity
+ * without resource persons, and the respondent pages fill them in from the activity.
+ */
+export function dependsOnResourcePersons(definition: InstrumentDefinition, submission: Pick<Submission, 'repeats'>, stored: ResponseData | undefined): boolean {
+  return definition.pages.some(
+    (page) =>
+      page.kind === 'resource_person_repeat' &&
+      ((submission.repeats?.[page.key]?.length ?? 0) > 0 ||
+        (stored?.repeats?.[page.key]?.length ?? 0) > 0 ||
+        page.questions.some((question) => question.required || question.type === 'calculate')),
+  );
+}
+
+async function resourcePersonIds(collection: Collection, submission: Submission, stored: ResponseData | undefined): Promise<string[]> {
+  if (collection.loadResourcePersons && dependsOnResourcePersons(collection.definition, submission, stored)) {
+    collection.resourcePersons = await collection.loadResourcePersons();
+    collection.loadResourcePersons = undefined;
+  }
+  return collection.resourcePersons.map((person) => person.id);
+}
+
+async function validateAndWrite(
+  tx: Tx,
+  collection: Collection,
+  submission: Submission,
+  clientSubmissionId: string,
+  existing: repo.ResponseRow | undefined,
+  mode: 'new' | 'update',
+  today: string | undefined,
+): Promise<SubmissionResult | undefined> {
   const enforceRequired = submission.final || submission.pages !== undefined;
   const { data, issues } = validateResponse(
     collection.definition,
     submission,
     existing?.data,
-    { enforceRequired, pages: submission.pages, resourcePersonIds: collection.resourcePersons.map((p) => p.id), today },
+    { enforceRequired, pages: submission.pages, resourcePersonIds: await resourcePersonIds(collection, submission, existing?.data), today },
   );
   const complete = submission.final && issues.length === 0;
   const score = complete ? knowledgeScore(collection.definition, data) : null;
-  const response = await repo.upsertResponse(tx, {
-    clientSubmissionId,
-    instrumentId: collection.instrumentId,
-    instrumentVersionId: collection.versionId,
-    collectionLinkId: collection.linkId,
-    activityId: collection.activityId,
-    participantId: collection.anonymous ? null : (submission.participantId ?? existing?.participantId ?? null),
-    status: complete ? 'complete' : 'partial',
-    lang: submission.lang ?? existing?.lang ?? null,
-    data,
-    source: 'web',
-    score: score?.score ?? null,
-    maxScore: score?.maxScore ?? null,
-  });
-  if (!response) {
-    // Another request completed it meanwhile: same outcome as a re-sent final submit.
-    const completed = await repo.findByClientSubmissionId(tx, clientSubmissionId);
-    return { outcome: 'already_complete', response: completed! };
-  }
+  const response = await repo.writeResponse(
+    tx,
+    {
+      clientSubmissionId,
+      instrumentId: collection.instrumentId,
+      instrumentVersionId: collection.versionId,
+      collectionLinkId: collection.linkId,
+      activityId: collection.activityId,
+      participantId: collection.anonymous ? null : (submission.participantId ?? existing?.participantId ?? null),
+      status: complete ? 'complete' : 'partial',
+      lang: submission.lang ?? existing?.lang ?? null,
+      data,
+      source: 'web',
+      score: score?.score ?? null,
+      maxScore: score?.maxScore ?? null,
+    },
+    collection.purpose,
+    complete ? answerRows(collection.definition, data) : [],
+    mode,
+  );
+  if (!response) return undefined;
   if (issues.length > 0) return { outcome: 'invalid', response, issues };
-  if (complete) {
-    await repo.insertAnswers(tx, response, collection.purpose, answerRows(collection.definition, data));
-    return { outcome: 'completed', response };
-  }
-  return { outcome: 'saved', response };
+  return { outcome: complete ? 'completed' : 'saved', response };
 }
 
 /** A response of this collection, for resuming. */

@@ -5,7 +5,10 @@ import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { sql } from 'drizzle-orm';
 import { rows, type Database } from '../db/database.ts';
+import { saveActivity } from '../catalogue/service.ts';
 import { knowledgeTest } from '../instruments/bank.ts';
+import { resourcePersonsFromEnrolments } from '../people/directory.ts';
+import { saveEnrolment, saveParticipant } from '../people/service.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, startTestServer, TestClient, type TestOrg, type TestServer } from '../testing/http.ts';
 import { loadCollection, submit, type ResourcePersonSource } from './service.ts';
@@ -31,6 +34,15 @@ describe('submissions', () => {
     await database.close();
   });
 
+  const newActivity = (code: string) =>
+    database.withOrg(org.id, async (tx) => (await saveActivity(tx, org.id, { code, title: `Activity ${code}`, modality: 'webinar' })).id);
+  const newParticipant = (code: string) =>
+    database.withOrg(org.id, async (tx) => {
+      const [admin] = await rows<{ userId: string }>(tx, sql`select user_id as "userId" from memberships where role = 'administrator'`);
+      const actor = { userId: admin!.userId, orgId: org.id, role: 'administrator' as const, displayName: 'admin', email: org.emails.administrator };
+      return (await saveParticipant(tx, actor, { participantId: code })).id;
+    });
+
   async function openLink(standard: string, key: string, activityId: string | null = null): Promise<{ instrumentId: string; token: string; versionId: string }> {
     const created = await evaluator.post<{ id: string }>('/api/instruments/standard', { standard, key });
     assert.equal(created.status, 201, created.text);
@@ -42,7 +54,7 @@ describe('submissions', () => {
   }
 
   it('saves progress, completes once, and answers a re-sent submission without duplicating or failing', async () => {
-    const activityId = randomUUID();
+    const activityId = await newActivity('ACT-IDEM');
     const { token, instrumentId } = await openLink('end_of_activity', 'eoa_idem', activityId);
     const id = randomUUID();
     const partial = await anonymous.post<{ status: string; outcome: string; responseId: string }>(`/r/${token}/submissions`, { clientSubmissionId: id, answers: { eoa_relevance: 'agree' }, final: false });
@@ -93,8 +105,25 @@ describe('submissions', () => {
     assert.equal(unknownLink.status, 404);
   });
 
+  it('refuses links and responses about activities or participants that do not exist', async () => {
+    const created = await evaluator.post<{ id: string }>('/api/instruments/standard', { standard: 'follow_up', key: 'fu_dangling' });
+    await evaluator.post(`/api/instruments/${created.body.id}/versions`);
+    const link = await evaluator.post<{ errors: Array<{ field: string }> }>(`/api/instruments/${created.body.id}/links`, { activityId: randomUUID() });
+    assert.equal(link.status, 400, link.text);
+    assert.deepEqual(link.body.errors.map((e) => e.field), ['body/activityId']);
+    const { token } = await openLink('follow_up', 'fu_dangling_participant');
+    await assert.rejects(
+      database.withOrg(org.id, async (tx) => {
+        const [row] = await rows<{ id: string }>(tx, sql`select id from collection_links where token = ${token}`);
+        const collection = await loadCollection(tx, row!.id, noPersons);
+        return submit(tx, collection, { clientSubmissionId: randomUUID(), answers: { fu_needs_met: 'fully' }, final: false, participantId: randomUUID() });
+      }),
+      (error: Error) => /foreign key/.test(String((error.cause as Error | undefined)?.message ?? error.message)),
+    );
+  });
+
   it('anonymous instruments never keep the participant; others do', async () => {
-    const participantId = randomUUID();
+    const participantId = await newParticipant('P-NAMED');
     const results = await database.withOrg(org.id, async (tx) => {
       const [eoa] = await rows<{ id: string }>(tx, sql`select id from collection_links where instrument_version_id in (select v.id from instrument_versions v join instruments i on i.id = v.instrument_id and i.key = 'eoa_payload')`);
       const anonymousCollection = await loadCollection(tx, eoa!.id, { resourcePersonsOf: async () => [] });
@@ -156,6 +185,48 @@ describe('submissions', () => {
     assert.equal((await viewer.post('/api/instruments/standard', { standard: 'follow_up', key: 'nope' })).status, 403);
   });
 
+  it('reads the resource persons for a submission only when it depends on them, and never loses their ratings', async () => {
+    const { token } = await openLink('end_of_activity', 'eoa_persons', await newActivity('ACT-PERSONS'));
+    const persons = [{ id: await newParticipant('RP-A') }, { id: await newParticipant('RP-B') }];
+    await database.withOrg(org.id, async (tx) => {
+      for (const code of ['RP-A', 'RP-B']) await saveEnrolment(tx, org.id, { participantId: code, activityCode: 'ACT-PERSONS', role: 'resource_person' });
+    });
+    let reads = 0;
+    const source: ResourcePersonSource = { resourcePersonsOf: (tx, activityId) => (reads++, resourcePersonsFromEnrolments.resourcePersonsOf(tx, activityId)) };
+    const send = (submission: Parameters<typeof submit>[2]) =>
+      database.withOrg(org.id, async (tx) => {
+        const [link] = await rows<{ id: string }>(tx, sql`select id from collection_links where token = ${token}`);
+        return submit(tx, await loadCollection(tx, link!.id, source, { deferResourcePersons: true }), submission);
+      });
+    const trainerRows = (responseId: string) =>
+      rows<{ item_index: number; resource_person_id: string; numeric_value: number }>(
+        database.system,
+        sql`select item_index, resource_person_id, numeric_value from answers where response_id = ${responseId} and question_key = 'eoa_trainer_rating' order by item_index`,
+      );
+
+    const plain = await send({ clientSubmissionId: randomUUID(), answers: eoaAnswers, final: true });
+    assert.equal(plain.outcome, 'completed');
+    assert.equal(reads, 0);
+    assert.deepEqual(plain.response.data.repeats, { eoa_trainers: [] });
+
+    const rated = await send({ clientSubmissionId: randomUUID(), answers: eoaAnswers, repeats: { eoa_trainers: [{ resourcePersonId: persons[1]!.id, answers: { eoa_trainer_rating: 5 } }] }, final: true });
+    assert.equal(rated.outcome, 'completed');
+    assert.equal(reads, 1);
+    assert.deepEqual(await trainerRows(rated.response.id), [{ item_index: 2, resource_person_id: persons[1]!.id, numeric_value: 5 }]);
+
+    const stranger = await send({ clientSubmissionId: randomUUID(), answers: eoaAnswers, repeats: { eoa_trainers: [{ resourcePersonId: randomUUID(), answers: { eoa_trainer_rating: 5 } }] }, final: true });
+    assert.equal(stranger.outcome, 'invalid');
+
+    // Rated in a partial save, then completed without sending the ratings again: they are kept.
+    const id = randomUUID();
+    await send({ clientSubmissionId: id, repeats: { eoa_trainers: [{ resourcePersonId: persons[0]!.id, answers: { eoa_trainer_rating: 3 } }] }, final: false });
+    reads = 0;
+    const completed = await send({ clientSubmissionId: id, answers: eoaAnswers, final: true });
+    assert.equal(completed.outcome, 'completed');
+    assert.equal(reads, 1);
+    assert.deepEqual(await trainerRows(completed.response.id), [{ item_index: 1, resource_person_id: persons[0]!.id, numeric_value: 3 }]);
+  });
+
   it('stores knowledge scores so that paired pre/post gains are one SQL query', async () => {
     const choices = [{ code: 'a', label: { en: 'A' } }, { code: 'b', label: { en: 'B' } }];
     const items = [1, 2, 3, 4].map((n) => ({ key: `k${n}`, label: { en: `Item ${n}` }, choices, correct: ['a'] }));
@@ -166,7 +237,7 @@ describe('submissions', () => {
       await evaluator.post(`/api/instruments/${created.body.id}/versions`);
       ids[purpose] = created.body.id;
     }
-    const participant = randomUUID();
+    const participant = await newParticipant('P-TESTED');
     const answer = async (purpose: string, correct: number) => {
       const link = await evaluator.post<{ token: string }>(`/api/instruments/${ids[purpose]}/links`, {});
       const answers = Object.fromEntries(items.map((item, i) => [item.key, i < correct ? 'a' : 'b']));
