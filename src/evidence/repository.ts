@@ -230,9 +230,8 @@ export async function deleteOrgCode(tx: Tx, code: string): Promise<'deleted' | '
 /** Makes `codes` the codes of a text: removes the others, adds the new ones (keeping who coded the kept ones, and when). */
 export async function replaceCodings(tx: Tx, text: { responseId: string; position: number }, codes: string[], userId: string): Promise<void> {
   const { responseId, position } = text;
-  await tx.execute(
-    sql`delete from evidence_codings where response_id = ${responseId} and position = ${position} and not (code = any(${codes}::text[]))`,
-  );
+  const kept = codes.length === 0 ? sql`` : sql` and code not in (${sql.join(codes.map((code) => sql`${code}`), sql`, `)})`;
+  await tx.execute(sql`delete from evidence_codings where response_id = ${responseId} and position = ${position}${kept}`);
   if (codes.length === 0) return;
   await tx
     .insert(evidenceCodings)
