@@ -7,6 +7,7 @@ import { readTable } from '../imports/table.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, csrfFromPage, startTestServer, TEST_PASSWORD, TestClient, type TestOrg, type TestServer } from '../testing/http.ts';
 import { buildEvidenceFixture, fixtureNames, type EvidenceFixture } from './fixture.ts';
+import { evidenceDemoStep } from './demo.ts';
 import type { CodeCounts, EvidenceText, TrainerRatings } from './service.ts';
 
 interface TextsPage {
@@ -321,5 +322,20 @@ describe('qualitative evidence and trainer ratings', () => {
     const notPerson = await admin.request('PUT', `/api/trainer-links/${userIds['trainer2@evidence.test']}`, { participantId: fixture.participants.P01 });
     assert.equal(notPerson.status, 400);
     assert.equal((await evaluator.request('PUT', `/api/trainer-links/${userIds['trainer2@evidence.test']}`, { participantId: fixture.resourcePersons.r2 })).status, 403);
+  });
+
+  it('demo step: codes a deterministic share of the texts by what they say and links the demo trainer to the most-rated resource person', async () => {
+    const codings = async () => (await rows<{ n: number }>(database.system, sql`select count(*)::int as n from evidence_codings where org_id = ${org.id}`))[0]!.n;
+    const before = await codings();
+    const first = await evidenceDemoStep({ database, orgId: org.id });
+    assert.match(first, /^Evidence: \d+ of 7 texts coded/);
+    const afterFirst = await codings();
+    assert.ok(afterFirst > before);
+    assert.equal(await evidenceDemoStep({ database, orgId: org.id }), first, 'same texts, same codes');
+    assert.equal(await codings(), afterFirst, 'a second run adds nothing');
+    const codebook = (await viewer.get<Array<{ code: string }>>('/api/evidence/codebook')).body.map((entry) => entry.code);
+    assert.ok(codebook.includes('practical_methods') && codebook.includes('legislation'));
+    const own = (await trainer.get<TrainerRatings>('/api/trainer-ratings')).body;
+    assert.ok(own.cells.length > 0 && own.cells.every((c) => c.resourcePersonId === fixture.resourcePersons.r1), 'R1 has the most ratings');
   });
 });

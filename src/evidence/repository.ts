@@ -208,7 +208,7 @@ export async function orgCodes(tx: Tx): Promise<OrgCodeRow[]> {
   return tx.select().from(evidenceCodes).orderBy(evidenceCodes.code);
 }
 
-export async function insertOrgCode(tx: Tx, values: { code: string; labelEn: string; labelFr: string; labelEs: string; createdBy: string }): Promise<boolean> {
+export async function insertOrgCode(tx: Tx, values: { code: string; labelEn: string; labelFr: string; labelEs: string; createdBy: string | null }): Promise<boolean> {
   const inserted = await tx
     .insert(evidenceCodes)
     .values({ ...values, orgId: sql`tracer_current_org()` })
@@ -361,7 +361,7 @@ export async function isResourcePerson(tx: Tx, participantId: string): Promise<b
   return found!.ok;
 }
 
-export async function upsertTrainerLink(tx: Tx, userId: string, participantId: string, linkedBy: string): Promise<void> {
+export async function upsertTrainerLink(tx: Tx, userId: string, participantId: string, linkedBy: string | null): Promise<void> {
   await tx.execute(sql`delete from trainer_links where participant_id = ${participantId} and user_id <> ${userId}`);
   await tx
     .insert(trainerLinks)
@@ -371,4 +371,60 @@ export async function upsertTrainerLink(tx: Tx, userId: string, participantId: s
 
 export async function deleteTrainerLink(tx: Tx, userId: string): Promise<boolean> {
   return (await tx.delete(trainerLinks).where(eq(trainerLinks.userId, userId)).returning({ userId: trainerLinks.userId })).length > 0;
+}
+
+// ---------------------------------------------------------------- demo
+
+export interface DemoCodingCandidate {
+  responseId: string;
+  position: number;
+  questionKey: string;
+  text: string;
+  /** The tangible changes the same respondent ticked in the same response (follow-up), without "none". */
+  tangible: string[];
+}
+
+/** Every evidence text in a deterministic order (activity, participant code, submission time, text). */
+export async function demoCodingCandidates(tx: Tx): Promise<DemoCodingCandidate[]> {
+  return rows<DemoCodingCandidate>(
+    tx,
+    sql`select m.response_id as "responseId", m.position, m.question_key as "questionKey", m.text_value as text,
+               coalesce((select array_agg(t.choice_code order by t.choice_code) from answers t
+                          where t.org_id = m.org_id and t.response_id = m.response_id and t.question_key = 'fu_tangible_change'
+                            and t.choice_code <> 'none'), '{}') as tangible
+          from (${matchingTexts({})}) m
+          join responses r on r.org_id = m.org_id and r.id = m.response_id
+          left join activities act on act.org_id = m.org_id and act.id = m.activity_id
+          left join participants p on p.org_id = r.org_id and p.id = r.participant_id
+         order by act.code nulls last, p.code nulls last, r.submitted_at, m.text_value, m.question_key`,
+  );
+}
+
+export async function insertCodings(tx: Tx, codings: Array<{ responseId: string; position: number; code: string }>, userId: string | null): Promise<void> {
+  for (let start = 0; start < codings.length; start += 1000) {
+    await tx
+      .insert(evidenceCodings)
+      .values(codings.slice(start, start + 1000).map((c) => ({ ...c, orgId: sql`tracer_current_org()`, codedBy: userId })))
+      .onConflictDoNothing();
+  }
+}
+
+export async function insertQuotes(tx: Tx, quotes: Array<{ responseId: string; position: number }>, userId: string | null): Promise<void> {
+  for (let start = 0; start < quotes.length; start += 1000) {
+    await tx
+      .insert(evidenceQuotes)
+      .values(quotes.slice(start, start + 1000).map((q) => ({ ...q, orgId: sql`tracer_current_org()`, selectedBy: userId })))
+      .onConflictDoNothing();
+  }
+}
+
+/** The resource person with the most ratings (ties: lowest code), for the demo trainer account. */
+export async function mostRatedResourcePerson(tx: Tx): Promise<string | undefined> {
+  const [found] = await rows<{ id: string }>(
+    tx,
+    sql`select an.resource_person_id as id from answers an join participants p on p.org_id = an.org_id and p.id = an.resource_person_id
+         where an.question_key = ${TRAINER_RATING_QUESTION}
+         group by an.resource_person_id, p.code order by count(*) desc, p.code limit 1`,
+  );
+  return found?.id;
 }
