@@ -332,6 +332,11 @@ export function ratingsPage(ctx: PageContext, view: { ratings: TrainerRatings; o
         <h1>{t('ratings.title')}</h1>
         <p>{t(ratings.scope === 'all' ? 'ratings.intro_all' : 'ratings.intro_own')}</p>
         {ratings.scope === 'none' && <p role="status">{t('ratings.not_linked')}</p>}
+        {ctx.actor?.role === 'administrator' && (
+          <p>
+            <a href="/trainer-links">{t('trainer_links.title')}</a>
+          </p>
+        )}
         <form method="get" action="/trainer-ratings" class="filters">
           <fieldset>
             <legend>{t('evidence.filters')}</legend>
