@@ -318,11 +318,13 @@ export function codebookPage(ctx: PageContext, entries: CodebookEntry[]): string
 
 const ratingKeys = ['year', 'activity', 'resource_person', 'min_cell_size'] as const;
 
-export function ratingsPage(ctx: PageContext, view: { ratings: TrainerRatings; options: FilterOptions | undefined; query: Query }): string {
+export function ratingsPage(
+  ctx: PageContext,
+  view: { ratings: TrainerRatings; options: (FilterOptions & { persons: Array<{ id: string; code: string }> }) | undefined; query: Query },
+): string {
   const { t } = ctx;
   const { ratings, query, options } = view;
   const format = (value: number | null) => (value === null ? '' : value.toFixed(2));
-  const persons = [...new Map(ratings.cells.map((c) => [c.resourcePersonId, c.resourcePersonCode])).entries()];
   const exportLink = (fmt: string) => `/api/trainer-ratings/export${queryString(query, { format: fmt }, ratingKeys)}`;
   return renderPage({
     ctx,
@@ -346,7 +348,7 @@ export function ratingsPage(ctx: PageContext, view: { ratings: TrainerRatings; o
             {options && (
               <>
                 <Select name="activity" label={t('evidence.activity')} value={query.activity as string | undefined} any={t('evidence.any')} options={options.activities.map((a) => ({ value: a.id, label: `${a.code} · ${a.title}` }))} />
-                <Select name="resource_person" label={t('ratings.resource_person')} value={query.resource_person as string | undefined} any={t('evidence.any')} options={persons.map(([id, code]) => ({ value: id, label: code }))} />
+                <Select name="resource_person" label={t('ratings.resource_person')} value={query.resource_person as string | undefined} any={t('evidence.any')} options={options.persons.map((person) => ({ value: person.id, label: person.code }))} />
               </>
             )}
             <button type="submit">{t('evidence.apply')}</button>

@@ -385,7 +385,7 @@ export const evidenceRoutes: FastifyPluginAsync<{ database: Database; config: Co
     const query = request.query as RatingQueryValues;
     const view = await request.inOrg(async (tx, actor) => ({
       ratings: await service.trainerRatings(tx, actor, ratingFilter(query), query.min_cell_size),
-      options: actor.role === 'trainer' ? undefined : await service.filterOptions(tx),
+      options: actor.role === 'trainer' ? undefined : { ...(await service.filterOptions(tx)), persons: await service.resourcePersons(tx) },
     }));
     return reply.type(HTML).send(ratingsPage(request.pageContext(reply), { ...view, query }));
   });
