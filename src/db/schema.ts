@@ -11,3 +11,4 @@ export * from '../evaluations/schema.ts';
 export * from '../instruments/schema.ts';
 export * from '../responses/schema.ts';
 export * from '../privacy/schema.ts';
+export * from '../evidence/schema.ts';

@@ -8,6 +8,7 @@ import { loadCatalogueDemo } from '../catalogue/demo.ts';
 import { loadPeopleDemo } from '../people/demo.ts';
 import { evaluationsDemoStep } from '../evaluations/demo.ts';
 import { responsesDemoStep } from '../responses/demo-step.ts';
+import { evidenceDemoStep } from '../evidence/demo.ts';
 
 export const DEMO_ORG_SLUG = 'itc-demo';
 export const DEMO_PASSWORD = 'tracer-demo-2026';
@@ -31,6 +32,7 @@ demoSteps.push({ name: 'people', run: loadPeopleDemo });
 demoSteps.push({ name: 'responses', run: responsesDemoStep });
 demoSteps.push({ name: 'analytics', run: analyticsDemoStep });
 demoSteps.push({ name: 'evaluations', run: evaluationsDemoStep });
+demoSteps.push({ name: 'evidence', run: evidenceDemoStep });
 
 export async function isEmpty(database: Database): Promise<boolean> {
   const [found] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from organisations`);

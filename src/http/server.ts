@@ -35,6 +35,7 @@ import { instanceSecret } from '../db/instance-settings.ts';
 import { messagingRoutes } from '../messaging/routes.ts';
 import { homeRoutes } from '../web/home.tsx';
 import { evaluationRoutes } from '../evaluations/routes.ts';
+import { evidenceRoutes } from '../evidence/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
@@ -160,6 +161,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   await app.register(instrumentRoutes, deps);
   await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments });
   await app.register(privacyRoutes, deps);
+  await app.register(evidenceRoutes, deps);
   return app;
 }
 

@@ -104,6 +104,15 @@ export class TestClient {
     return { status: response.status, headers: response.headers, body: parsed as T, text };
   }
 
+  /** GET returning the raw body (for binary downloads such as XLSX). */
+  async bytes(path: string): Promise<{ status: number; headers: Headers; bytes: Uint8Array }> {
+    const headers: Record<string, string> = {};
+    if (this.cookies.size > 0) headers.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
+    if (this.bearer) headers.authorization = `Bearer ${this.bearer}`;
+    const response = await fetch(this.baseUrl + path, { headers, redirect: 'manual' });
+    return { status: response.status, headers: response.headers, bytes: new Uint8Array(await response.arrayBuffer()) };
+  }
+
   hasCookie(name: string): boolean {
     return this.cookies.has(name);
   }

@@ -6,12 +6,14 @@ import { enqueueMessage } from '../messaging/service.ts';
 import { seedInstrument } from '../responses/isolation-seed.ts';
 import { TestClient, type TestOrg } from './http.ts';
 import { seedEvaluationIsolationFixture } from '../evaluations/isolation-fixture.ts';
+import { seedEvidence } from '../evidence/isolation-seed.ts';
 
 export async function seedIsolationFixture(database: Database, baseUrl: string, org: TestOrg): Promise<void> {
   const admin = await TestClient.signedIn(baseUrl, org.emails.administrator);
   await admin.post('/api/tokens', { name: `token-${org.slug}` });
   await admin.request('PUT', '/api/indicators/relevance/targets/2023', { baseline: 0.8, target: 0.9 });
   await seedInstrument(admin, org.slug);
+  await seedEvidence(admin, org.slug);
   const trainer = await TestClient.signedIn(baseUrl, org.emails.trainer);
   await trainer.post('/api/tokens', { name: `trainer-token-${org.slug}` });
   await database.withOrg(org.id, (tx) =>

@@ -66,6 +66,8 @@ function Layout({ ctx, title, children }: LayoutProps) {
                   </li>
                 )}
                 {actor.role !== 'trainer' && <li><a href="/evaluations">{t('nav.evaluations')}</a></li>}
+                {actor.role !== 'trainer' && <li><a href="/evidence">{t('nav.evidence')}</a></li>}
+                {actor.role !== 'viewer' && <li><a href="/trainer-ratings">{t('nav.trainer_ratings')}</a></li>}
                 <li>
                   <a href="/tokens">{t('nav.tokens')}</a>
                 </li>
