@@ -256,7 +256,7 @@ describe('instrument staff pages', () => {
   it('imports an uploaded XLSForm and shows refusals by sheet, row and function', async () => {
     const form = (bytes: Buffer, name: string, fields: Record<string, string> = {}) => {
       const data = new FormData();
-      data.set('file', new Blob([bytes]), name);
+      data.set('file', new Blob([new Uint8Array(bytes)]), name);
       for (const [k, v] of Object.entries(fields)) data.set(k, v);
       return data;
     };
