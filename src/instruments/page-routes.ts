@@ -9,6 +9,7 @@ import type { Tx } from '../db/database.ts';
 import { writeTable } from '../imports/table.ts';
 import { Problem } from '../http/problem.ts';
 import { csrfToken, requireRole } from '../http/request-context.ts';
+import { isLang, translator } from '../web/i18n/index.ts';
 import { HTML, Uuid } from '../http/schemas.ts';
 import { formField, uploadedFile } from '../http/upload.ts';
 import { validateResponse } from '../responses/answers.ts';
@@ -491,7 +492,8 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
 
   // --- Preview -----------------------------------------------------------------------------------
 
-  const PreviewQuery = Type.Object({ version: Type.Optional(Uuid), p: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })), lang: Type.Optional(Type.String({ maxLength: 20 })) });
+  // `form_lang` (not `lang`, which switches the staff interface's own language) picks the form's language.
+  const PreviewQuery = Type.Object({ version: Type.Optional(Uuid), p: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })), form_lang: Type.Optional(Type.String({ maxLength: 20 })) });
 
   async function previewSource(tx: Tx, id: string, versionId: string | undefined) {
     const instrument = await service.getInstrument(tx, id);
@@ -514,7 +516,8 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
     formLang: string,
     versionId: string | undefined,
   ): string {
-    const t = request.t;
+    // The respondent's page chrome (next, submit, messages) speaks the form's language, as for a respondent.
+    const t = isLang(formLang) ? translator(formLang) : request.t;
     const resourcePersons = PREVIEW_PERSONS.map((personId, i) => ({ id: personId, name: t('instruments.preview_person', { n: i + 1 }) }));
     const form = { definition: source.definition, resourcePersons };
     const pages = visiblePages(form, data);
@@ -536,8 +539,8 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
       resourcePersons,
       issues,
       resumeUrl: undefined,
-      languageLinks: source.definition.languages.map((lang) => ({ lang, label: languageLabels[lang] ?? lang, href: query(`p=${index}&lang=${encodeURIComponent(lang)}`), current: lang === formLang })),
-      action: query(`lang=${encodeURIComponent(formLang)}`),
+      languageLinks: source.definition.languages.map((lang) => ({ lang, label: languageLabels[lang] ?? lang, href: query(`p=${index}&form_lang=${encodeURIComponent(lang)}`), current: lang === formLang })),
+      action: query(`form_lang=${encodeURIComponent(formLang)}`),
       hidden: { _state: JSON.stringify(data) },
       notice: source.label ? t('instruments.preview_notice_version', { version: source.label }) : t('instruments.preview_notice'),
     });
@@ -551,9 +554,9 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
     { preHandler: readers, schema: { tags: PAGE, summary: 'The draft (or a version) as a respondent sees it; nothing is stored (HTML)', params: IdParams, querystring: PreviewQuery } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const query = request.query as { version?: string; p?: number; lang?: string };
+      const query = request.query as { version?: string; p?: number; form_lang?: string };
       const source = await request.inOrg((tx) => previewSource(tx, id, query.version));
-      const formLang = formLanguage(source.definition, request, query.lang);
+      const formLang = formLanguage(source.definition, request, query.form_lang);
       return html(reply, renderPreview(request, reply, id, source, { answers: {} }, query.p ?? 0, [], formLang, query.version));
     },
   );
@@ -580,10 +583,10 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const query = request.query as { version?: string; lang?: string };
+      const query = request.query as { version?: string; form_lang?: string };
       const body = request.body as Record<string, string | string[]> & { _page: number; _action: 'back' | 'next' | 'submit'; _state?: string };
       const source = await request.inOrg((tx) => previewSource(tx, id, query.version));
-      const formLang = formLanguage(source.definition, request, query.lang);
+      const formLang = formLanguage(source.definition, request, query.form_lang);
       let stored: ResponseData = { answers: {} };
       try {
         const parsed = JSON.parse(body._state ?? '{}') as ResponseData;

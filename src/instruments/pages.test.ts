@@ -195,17 +195,17 @@ describe('instrument staff pages', () => {
   });
 
   it('previews the draft as a respondent sees it, checks answers, and stores nothing', async () => {
-    const first = await page(evaluator, `/instruments/${id}/preview?lang=fr`);
+    const first = await page(evaluator, `/instruments/${id}/preview?form_lang=fr`);
     assert.equal(first.status, 200);
     assert.match(first.body, /id="respondent-form"/);
     assert.match(first.body, /Votre secteur/);
     assert.match(first.body, /nothing is stored|jamais enregistrées/);
     const csrf = csrfFromPage(first.body);
     const state = /name="_state" value="([^"]*)"/.exec(first.body)![1]!.replace(/&quot;/g, '"');
-    const missingRequired = await post(evaluator, `/instruments/${id}/preview?lang=fr`, { _csrf: csrf, _page: '0', _action: 'next', _state: state, 'q.years': 'abc' });
+    const missingRequired = await post(evaluator, `/instruments/${id}/preview?form_lang=fr`, { _csrf: csrf, _page: '0', _action: 'next', _state: state, 'q.years': 'abc' });
     assert.equal(missingRequired.status, 422);
     assert.match(missingRequired.body, /id="summary"/);
-    const next = await post(evaluator, `/instruments/${id}/preview?lang=en`, [
+    const next = await post(evaluator, `/instruments/${id}/preview?form_lang=en`, [
       ['_csrf', csrf], ['_page', '0'], ['_action', 'next'], ['_state', state], ['q.sector', 'public'], ['q.years', '4'], ['q.eoa_relevance', 'agree'], ['q.eoa_overall', '5'],
       ['q.k1', 'c97'], ['q.grid/content', 'agree'],
     ]);
@@ -213,7 +213,7 @@ describe('instrument staff pages', () => {
     assert.match(next.body, /Sample resource person 1/, 'the repeat page shows sample resource persons');
     const nextState = /name="_state" value="([^"]*)"/.exec(next.body)![1]!.replace(/&quot;/g, '"');
     assert.equal(JSON.parse(nextState).answers.total, 48, 'calculations run as for a respondent');
-    const done = await post(evaluator, `/instruments/${id}/preview?lang=en`, [['_csrf', csrf], ['_page', '1'], ['_action', 'submit'], ['_state', nextState], ['r.trainers.00000000-0000-4000-8000-000000000001.eoa_trainer_rating', '4']]);
+    const done = await post(evaluator, `/instruments/${id}/preview?form_lang=en`, [['_csrf', csrf], ['_page', '1'], ['_action', 'submit'], ['_state', nextState], ['r.trainers.00000000-0000-4000-8000-000000000001.eoa_trainer_rating', '4']]);
     assert.equal(done.status, 200, done.text.slice(0, 2000));
     assert.match(done.body, /End of the preview/);
     assert.match(done.body, /Public \(public\)/);
