@@ -550,13 +550,13 @@ export function builderPage(ctx: PageContext, data: BuilderData): string {
   });
 }
 
-function TextRow({ ctx, name, label, text, languages, required, flagged, errors }: {
+/** One text in every language side by side; a language of the instrument left empty while another has text is flagged. */
+function TextRow({ ctx, name, label, text, languages, flagged, errors }: {
   ctx: PageContext;
   name: string;
   label: string;
   text: LocalText | undefined;
   languages: string[];
-  required?: boolean;
   flagged: string[];
   errors?: FieldErrors;
 }) {
@@ -569,7 +569,7 @@ function TextRow({ ctx, name, label, text, languages, required, flagged, errors 
       </th>
       {languages.map((lang) => {
         const value = text?.[lang] ?? '';
-        const missing = (anyText || required) && value === '' && flagged.includes(lang);
+        const missing = anyText && value === '' && flagged.includes(lang);
         return (
           <td class={missing ? 'missing' : undefined}>
             <input name={`${name}.${lang}`} value={value} lang={lang} aria-label={`${label} (${languageName(lang, ctx)})`} aria-describedby={missing ? `missing-${name}-${lang}` : undefined} />
@@ -621,7 +621,7 @@ function PageFields({ ctx, definition, action, page, errors, submit }: { ctx: Pa
       <table>
         <LanguageHead ctx={ctx} languages={languages} first={t('instruments.text')} />
         <tbody>
-          <TextRow ctx={ctx} name="label" label={t('instruments.page_label')} text={page?.label} languages={languages} required flagged={definition.languages} errors={errors} />
+          <TextRow ctx={ctx} name="label" label={t('instruments.page_label')} text={page?.label} languages={languages} flagged={definition.languages} errors={errors} />
         </tbody>
       </table>
       <label for={`${id}-relevant`}>{t('instruments.relevant')}</label>
@@ -710,7 +710,7 @@ export function questionEditorPage(ctx: PageContext, data: QuestionEditorData): 
           <table class="translations">
             <LanguageHead ctx={ctx} languages={languages} first={t('instruments.text')} />
             <tbody>
-              <TextRow ctx={ctx} name="label" label={tk(ctx, question.type === 'note' ? 'instruments.part.note' : 'instruments.part.label')} text={question.label} languages={languages} required flagged={flagged} errors={errors} />
+              <TextRow ctx={ctx} name="label" label={tk(ctx, question.type === 'note' ? 'instruments.part.note' : 'instruments.part.label')} text={question.label} languages={languages} flagged={flagged} errors={errors} />
               <TextRow ctx={ctx} name="hint" label={t('instruments.part.hint')} text={question.hint} languages={languages} flagged={flagged} />
               {answerable && <TextRow ctx={ctx} name="constraintMessage" label={t('instruments.part.constraint_message')} text={question.constraintMessage} languages={languages} flagged={flagged} />}
             </tbody>
