@@ -16,7 +16,7 @@ import { validateResponse } from '../responses/answers.ts';
 import { renderRespondentPage } from '../responses/pages.tsx';
 import { pageSubmission, visiblePages } from '../responses/respondent-routes.ts';
 import * as responses from '../responses/service.ts';
-import { describeIssue, type DefinitionIssue } from './definition.ts';
+import { describeIssue, questionTypes, type DefinitionIssue } from './definition.ts';
 import * as editor from './editor.ts';
 import { purposes, type InstrumentDefinition, type Page, type Purpose, type QuestionType, type ResponseData } from './model.ts';
 import {
@@ -34,7 +34,6 @@ import {
   type InstrumentStatus,
 } from './pages.tsx';
 import { blankQuestion, localTextFrom, questionFromForm, type FieldErrors, type FormBody } from './question-form.ts';
-import { questionTypes } from './definition.ts';
 import * as service from './service.ts';
 
 const PAGE = ['pages'];
@@ -352,9 +351,10 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
       const { id } = request.params as { id: string };
       const draft = await request.inOrg((tx) => loadDraft(tx, id));
       const change = pageFromForm(request.body as FormBody, draft.definition);
-      const page = { ...change, questions: [] } as Page;
+      // A page without a title is shown with its key until it is translated.
+      const label = Object.keys(change.label).length > 0 ? change.label : { [draft.definition.languages[0] ?? 'en']: change.key };
+      const page = { ...change, label, questions: [] } as Page;
       if (!change.relevant) delete page.relevant;
-      if (Object.keys(change.label).length === 0) change.label[draft.definition.languages[0] ?? 'en'] = change.key;
       const result = await request.inOrg((tx) => service.editDraft(tx, id, (d) => editor.addPage(d, page)));
       if (result.ok) return reply.redirect(builderUrl(id), 303);
       const { errors, others } = pageErrors(result.issues, change.key);

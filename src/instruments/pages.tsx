@@ -81,7 +81,7 @@ function InstrumentNav({ ctx, instrument, current }: { ctx: PageContext; instrum
         {link('overview', `/instruments/${instrument.id}`, ctx.t('instruments.overview'))}
         {link('draft', `/instruments/${instrument.id}/draft`, ctx.t('instruments.builder'))}
         {link('translate', `/instruments/${instrument.id}/draft/translate`, ctx.t('instruments.translate'))}
-        {link('responses', `/instruments/${instrument.id}/responses`, ctx.t('instruments.list_responses'))}
+        {ctx.actor?.role !== 'trainer' && link('responses', `/instruments/${instrument.id}/responses`, ctx.t('instruments.list_responses'))}
       </ul>
     </nav>
   );
@@ -364,9 +364,11 @@ export function instrumentPage(ctx: PageContext, data: InstrumentPageData): stri
             </tbody>
           </table>
         )}
-        <p>
-          <a href={`/instruments/${instrument.id}/responses`}>{t('instruments.list_responses')}</a>
-        </p>
+        {ctx.actor?.role !== 'trainer' && (
+          <p>
+            <a href={`/instruments/${instrument.id}/responses`}>{t('instruments.list_responses')}</a>
+          </p>
+        )}
       </>
     ),
   });
