@@ -203,18 +203,27 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
 
   app.get(
     '/instruments/:id/xlsform',
-    { preHandler: readers, schema: { tags: PAGE, summary: 'Download a version (default: the latest, else the draft) as an XLSForm', params: IdParams, querystring: Type.Object({ versionId: Type.Optional(Uuid) }) } },
+    {
+      preHandler: readers,
+      schema: {
+        tags: PAGE,
+        summary: 'Download as an XLSForm: a version (versionId), the draft (draft=1), else the latest version',
+        params: IdParams,
+        querystring: Type.Object({ versionId: Type.Optional(Uuid), draft: Type.Optional(Type.Literal('1')) }),
+      },
+    },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const { versionId } = request.query as { versionId?: string };
-      const { fileName, file, version } = await request.inOrg(async (tx) => {
+      const { versionId, draft } = request.query as { versionId?: string; draft?: '1' };
+      const { fileName, file } = await request.inOrg(async (tx) => {
+        if (draft) return service.exportDraft(tx, id);
         const exported = await service.exportInstrument(tx, id, versionId);
-        return { ...exported, version: versionId ? (await service.getVersion(tx, versionId)).version : undefined };
+        if (!versionId) return exported;
+        return { ...exported, fileName: exported.fileName.replace(/\.xlsx$/, `-v${(await service.getVersion(tx, versionId)).version}.xlsx`) };
       });
-      const name = version === undefined ? fileName : fileName.replace(/\.xlsx$/, `-v${version}.xlsx`);
       return reply
         .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
-        .header('content-disposition', `attachment; filename="${name}"`)
+        .header('content-disposition', `attachment; filename="${fileName}"`)
         .send(file);
     },
   );

@@ -186,7 +186,7 @@ describe('instrument staff pages', () => {
     const after = await page(evaluator, `/instruments/${id}/draft/translate?saved=1`);
     assert.match(after.body, /Translations saved/);
     assert.equal(Number(/(\d+) text\(s\) lack a translation/.exec(after.body)?.[1]), missing - 3);
-    const frenchPage = await page(evaluator, `/instruments/${id}/draft/translate?lang=fr`);
+    const frenchPage = await page(trainer, `/instruments/${id}/draft/translate?lang=fr`); // (switches that client’s interface language)
     assert.match(frenchPage.body, /texte\(s\) sans traduction/);
     const viewerPage = await page(viewer, `/instruments/${id}/draft/translate`);
     assert.equal(viewerPage.status, 200);
@@ -251,6 +251,10 @@ describe('instrument staff pages', () => {
     const xlsform = await evaluator.get(`/instruments/${id}/xlsform?versionId=${v1.id}`);
     assert.equal(xlsform.status, 200);
     assert.match(xlsform.headers.get('content-disposition') ?? '', /pilot-v1\.xlsx/);
+    assert.ok(xlsform.text.startsWith('PK'), 'an .xlsx (zip) file');
+    const draftFile = await viewer.get(`/instruments/${id}/xlsform?draft=1`);
+    assert.equal(draftFile.status, 200);
+    assert.match(draftFile.headers.get('content-disposition') ?? '', /pilot-draft\.xlsx/);
   });
 
   it('imports an uploaded XLSForm and shows refusals by sheet, row and function', async () => {

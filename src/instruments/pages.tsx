@@ -302,7 +302,7 @@ export function instrumentPage(ctx: PageContext, data: InstrumentPageData): stri
             <p>
               <a href={`/instruments/${instrument.id}/draft`}>{canEdit ? t('instruments.edit_draft') : t('instruments.view_draft')}</a> ·{' '}
               <a href={`/instruments/${instrument.id}/preview`}>{t('instruments.preview_draft')}</a> ·{' '}
-              <a href={`/instruments/${instrument.id}/xlsform`}>{t('instruments.export')}</a>
+              <a href={`/instruments/${instrument.id}/xlsform?draft=1`}>{t('instruments.export')}</a>
             </p>
             {canEdit && (
               <>

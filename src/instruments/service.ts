@@ -164,3 +164,10 @@ export async function discardDraft(tx: Tx, id: string): Promise<void> {
   if (!(await repo.latestVersion(tx, id))) throw Problem.conflict('The instrument has no published version: its draft is all there is');
   await repo.updateDraft(tx, id, null);
 }
+
+/** The XLSForm of the draft being edited (the draft, else a copy of the latest version). */
+export async function exportDraft(tx: Tx, instrumentId: string): Promise<{ fileName: string; file: Buffer }> {
+  const instrument = await getInstrument(tx, instrumentId);
+  const definition = await editableDefinition(tx, instrumentId);
+  return { fileName: `${instrument.key}-draft.xlsx`, file: exportXlsForm(instrument.key, instrument.purpose, definition) };
+}
