@@ -181,6 +181,11 @@ export function applyTranslations(definition: InstrumentDefinition, translations
     }
     changed.push(target);
   }
+  // A hint or constraint message emptied in every language is removed, not kept as an empty text.
+  for (const question of next.pages.flatMap((page) => page.questions)) {
+    if (question.hint && Object.keys(question.hint).length === 0) delete question.hint;
+    if (question.constraintMessage && Object.keys(question.constraintMessage).length === 0) delete question.constraintMessage;
+  }
   return withLanguages(next, changed);
 }
 

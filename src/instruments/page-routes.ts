@@ -518,7 +518,7 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
     request: FastifyRequest,
     reply: FastifyReply,
     id: string,
-    source: { definition: InstrumentDefinition; label: string | undefined },
+    source: { instrument: service.InstrumentRow; definition: InstrumentDefinition; label: string | undefined },
     data: ResponseData,
     pageIndex: number,
     issues: ReturnType<typeof validateResponse>['issues'],
@@ -531,7 +531,9 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
     const form = { definition: source.definition, resourcePersons };
     const pages = visiblePages(form, data);
     const index = Math.max(0, Math.min(pageIndex, pages.length - 1));
-    const page = pages[index]!;
+    const page = pages[index];
+    // Every page hidden by its relevance: nothing to ask, as a respondent would find.
+    if (!page) return previewDonePage(request.pageContext(reply), source.instrument, source.definition, data, `/instruments/${id}/preview${versionId ? `?version=${versionId}` : ''}`);
     const query = (extra: string) => `/instruments/${id}/preview?${versionId ? `version=${versionId}&` : ''}${extra}`;
     return renderRespondentPage({
       t,
@@ -605,12 +607,12 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
       }
       const form = { definition: source.definition, resourcePersons: PREVIEW_PERSONS.map((personId) => ({ id: personId, name: '' })) };
       const pages = visiblePages(form, stored);
-      const page = pages[Math.min(body._page, pages.length - 1)]!;
-      const submission = pageSubmission(form, page, body);
+      const page = pages[Math.min(body._page, pages.length - 1)];
+      const submission = page ? pageSubmission(form, page, body) : {};
       const final = body._action === 'submit';
       const { data, issues } = validateResponse(source.definition, submission, stored, {
         enforceRequired: body._action !== 'back',
-        pages: final ? undefined : new Set([page.key]),
+        pages: final || !page ? undefined : new Set([page.key]),
         resourcePersonIds: PREVIEW_PERSONS,
       });
       if (issues.length > 0 && body._action !== 'back') {

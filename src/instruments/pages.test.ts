@@ -364,6 +364,20 @@ describe('instrument staff pages', () => {
     const drafts = await page(evaluator, '/instruments?status=draft');
     assert.match(drafts.body, />fu_2026</);
   });
+
+  it('edits a page (relevance checked by the parser) and previews a form whose every page is hidden', async () => {
+    const created = await post(evaluator, '/instruments', { key: 'hidden', purpose: 'other', 'title.en': 'Hidden' }, '/instruments');
+    const hiddenId = created.headers.get('location')!.split('/')[2]!;
+    const path = `/instruments/${hiddenId}/draft/pages/page_1`;
+    const bad = await post(evaluator, path, { key: 'page_1', kind: 'group', 'label.en': 'Only page', relevant: 'now(' }, path);
+    assert.equal(bad.status, 422);
+    assert.match(bad.body, /id="err-relevant">relevant: [^<]+/);
+    const saved = await post(evaluator, path, { key: 'page_1', kind: 'group', 'label.en': 'Only page', relevant: '1 = 2' }, path);
+    assert.equal(saved.status, 303);
+    const preview = await page(evaluator, `/instruments/${hiddenId}/preview`);
+    assert.equal(preview.status, 200);
+    assert.match(preview.body, /End of the preview/);
+  });
 });
 
 function agreement(): Array<[string, string]> {
