@@ -9,62 +9,92 @@ export const questionTypes = [
 
 export { purposes };
 
+/** One problem of a definition, located (page, question, field) so that a form can show it next to the field. */
+export interface DefinitionIssue {
+  pageKey?: string;
+  questionKey?: string;
+  /** key, choices, correct, max, calculation, relevant, constraint, pages, questions, type */
+  field: string;
+  message: string;
+}
+
 /** Problems with a definition, each naming the page or question; empty when it can be published. */
 export function definitionProblems(definition: InstrumentDefinition): string[] {
-  const problems: string[] = [];
-  if (!Array.isArray(definition.pages) || definition.pages.length === 0) return ['the instrument has no pages'];
+  return definitionIssues(definition).map(describeIssue);
+}
+
+export function describeIssue(issue: DefinitionIssue): string {
+  if (issue.questionKey !== undefined) return `question "${issue.questionKey}": ${issue.message}`;
+  if (issue.pageKey !== undefined) return `page "${issue.pageKey}": ${issue.message}`;
+  return issue.message;
+}
+
+export function definitionIssues(definition: InstrumentDefinition): DefinitionIssue[] {
+  const issues: DefinitionIssue[] = [];
+  if (!Array.isArray(definition.pages) || definition.pages.length === 0) return [{ field: 'pages', message: 'the instrument has no pages' }];
   const keys = new Set<string>();
   const names = new Set<string>();
   for (const page of definition.pages) for (const q of page.questions ?? []) names.add(q.key);
   for (const page of definition.pages) {
-    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(page.key ?? '')) problems.push(`page "${page.key}": the key must be a name (letters, digits, _ . -)`);
-    if (keys.has(page.key)) problems.push(`page "${page.key}": the key is used twice`);
+    const onPage = (field: string, message: string) => issues.push({ pageKey: page.key, field, message });
+    if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(page.key ?? '')) onPage('key', 'the key must be a name (letters, digits, _ . -)');
+    if (keys.has(page.key)) onPage('key', 'the key is used twice');
     keys.add(page.key);
-    checkSource(page.relevant, `page ${page.key} relevant`, names, problems);
+    for (const message of sourceProblems(page.relevant, names)) onPage('relevant', `relevant: ${message}`);
     if (!Array.isArray(page.questions)) {
-      problems.push(`page "${page.key}": no questions`);
+      onPage('questions', 'no questions');
       continue;
     }
     for (const question of page.questions) {
-      problems.push(...questionProblems(question, names).map((p) => `question "${question.key}": ${p}`));
-      if (keys.has(question.key)) problems.push(`question "${question.key}": the key is used twice`);
+      issues.push(...questionIssues(question, names).map((issue) => ({ ...issue, pageKey: page.key, questionKey: question.key })));
+      if (keys.has(question.key)) issues.push({ pageKey: page.key, questionKey: question.key, field: 'key', message: 'the key is used twice' });
       keys.add(question.key);
     }
   }
-  return problems;
+  return issues;
 }
 
-function questionProblems(question: Question, names: Set<string>): string[] {
-  const problems: string[] = [];
-  if (!(questionTypes as readonly string[]).includes(question.type)) return [`unknown type "${(question as { type: string }).type}"`];
-  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(question.key ?? '')) problems.push('the key must be a name (letters, digits, _ . -)');
+function questionIssues(question: Question, names: Set<string>): Array<{ field: string; message: string }> {
+  const issues: Array<{ field: string; message: string }> = [];
+  const add = (field: string, message: string) => issues.push({ field, message });
+  if (!(questionTypes as readonly string[]).includes(question.type)) return [{ field: 'type', message: `unknown type "${(question as { type: string }).type}"` }];
+  if (!/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(question.key ?? '')) add('key', 'the key must be a name (letters, digits, _ . -)');
   if ('choices' in question) {
-    if (!Array.isArray(question.choices) || question.choices.length === 0) problems.push('no choices');
+    if (!Array.isArray(question.choices) || question.choices.length === 0) add('choices', 'no choices');
     else {
       const codes = question.choices.map((c) => c.code);
       const duplicate = codes.find((code, i) => codes.indexOf(code) !== i);
-      if (duplicate !== undefined) problems.push(`choice code "${duplicate}" is used twice`);
-      if (codes.some((code) => typeof code !== 'string' || code === '')) problems.push('a choice has no code');
+      if (duplicate !== undefined) add('choices', `choice code "${duplicate}" is used twice`);
+      if (codes.some((code) => typeof code !== 'string' || code === '')) add('choices', 'a choice has no code');
     }
   }
-  if (question.type === 'knowledge') {
-    if (question.correct.length === 0) problems.push('no correct answer');
-    for (const code of question.correct) if (!question.choices.some((c) => c.code === code)) problems.push(`correct answer "${code}" is not a choice`);
-    if (!question.multiple && question.correct.length > 1) problems.push('a single-choice item has one correct answer');
+  if (question.type === 'matrix') {
+    const rowKeys = question.rows.map((r) => r.key);
+    if (rowKeys.length === 0) add('rows', 'no rows');
+    const duplicate = rowKeys.find((key, i) => rowKeys.indexOf(key) !== i);
+    if (duplicate !== undefined) add('rows', `row key "${duplicate}" is used twice`);
+    if (rowKeys.some((key) => !/^[A-Za-z_][A-Za-z0-9_.-]*$/.test(key ?? ''))) add('rows', 'a row key must be a name (letters, digits, _ . -)');
   }
-  if (question.type === 'rating' && question.max !== 5 && question.max !== 10) problems.push('ratings are 1–5 or 1–10');
-  if (question.type === 'calculate') checkSource(question.calculation, 'calculation', names, problems);
-  checkSource(question.relevant, 'relevant', names, problems);
-  checkSource(question.constraint, 'constraint', names, problems);
-  return problems;
+  if (question.type === 'knowledge') {
+    if (question.correct.length === 0) add('correct', 'no correct answer');
+    for (const code of question.correct) if (!question.choices.some((c) => c.code === code)) add('correct', `correct answer "${code}" is not a choice`);
+    if (!question.multiple && question.correct.length > 1) add('correct', 'a single-choice item has one correct answer');
+    if (!Number.isFinite(question.points) || question.points < 0) add('points', 'points must be a number, 0 or more');
+  }
+  if (question.type === 'rating' && question.max !== 5 && question.max !== 10) add('max', 'ratings are 1–5 or 1–10');
+  if ((question.type === 'integer' || question.type === 'decimal') && question.min !== undefined && question.max !== undefined && question.min > question.max) add('max', 'the maximum is below the minimum');
+  if (question.type === 'calculate') for (const message of sourceProblems(question.calculation, names)) add('calculation', `calculation: ${message}`);
+  for (const message of sourceProblems(question.relevant, names)) add('relevant', `relevant: ${message}`);
+  for (const message of sourceProblems(question.constraint, names)) add('constraint', `constraint: ${message}`);
+  return issues;
 }
 
-function checkSource(source: string | undefined, what: string, names: Set<string>, problems: string[]): void {
-  if (source === undefined || source.trim() === '') return;
+function sourceProblems(source: string | undefined, names: Set<string>): string[] {
+  if (source === undefined || source.trim() === '') return [];
   try {
-    problems.push(...checkExpression(parseExpression(source), names).map((p) => `${what}: ${p}`));
+    return checkExpression(parseExpression(source), names);
   } catch (error) {
-    if (error instanceof ExpressionError) problems.push(`${what}: ${error.message}`);
-    else throw error;
+    if (error instanceof ExpressionError) return [error.message];
+    throw error;
   }
 }

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.ts';
 import { requireRole } from '../http/request-context.ts';
 import { staffSecurity, Uuid } from '../http/schemas.ts';
 import { purposes, type InstrumentDefinition } from './model.ts';
+import { instrumentPageRoutes } from './page-routes.ts';
 import * as service from './service.ts';
 
 const API = ['instruments'];
@@ -60,6 +61,7 @@ const SPREADSHEET_TYPES = ['application/octet-stream', 'application/vnd.openxmlf
 
 export const instrumentRoutes: FastifyPluginAsync<{ database: Database; config: Config }> = async (app) => {
   app.addContentTypeParser(SPREADSHEET_TYPES, { parseAs: 'buffer', bodyLimit: 10 * 1024 * 1024 }, (_request, body, done) => done(null, body));
+  await app.register(instrumentPageRoutes);
 
   app.post(
     '/api/instruments/import',

@@ -5,7 +5,7 @@ import type { Actor } from '../accounts/service.ts';
 import type { Db, Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
 import { standardInstruments } from './bank.ts';
-import { definitionProblems } from './definition.ts';
+import { definitionIssues, definitionProblems, type DefinitionIssue } from './definition.ts';
 import type { InstrumentDefinition, LocalText, Purpose } from './model.ts';
 import { findActivity } from '../catalogue/service.ts';
 import * as repo from './repository.ts';
@@ -143,4 +143,33 @@ export async function exportInstrument(tx: Tx, instrumentId: string, versionId?:
   const definition = versionId ? (await getVersion(tx, versionId)).definition : ((await repo.latestVersion(tx, instrumentId))?.definition ?? instrument.draft);
   if (!definition) throw Problem.notFound('Nothing to export');
   return { fileName: `${instrument.key}.xlsx`, file: exportXlsForm(instrument.key, instrument.purpose, definition) };
+}
+
+export type DraftEdit = { ok: true; definition: InstrumentDefinition } | { ok: false; definition: InstrumentDefinition; issues: DefinitionIssue[] };
+
+/**
+ * Applies `edit` to the editable definition (the draft, else a copy of the latest version, which
+ * thereby starts the next version) and saves it when it is still valid; otherwise nothing is
+ * written and the issues come back located by page, question and field for the form to show.
+ */
+export async function editDraft(tx: Tx, id: string, edit: (definition: InstrumentDefinition) => InstrumentDefinition): Promise<DraftEdit> {
+  const definition = edit(await editableDefinition(tx, id));
+  const issues = definitionIssues(definition);
+  if (issues.length > 0) return { ok: false, definition, issues };
+  await repo.updateDraft(tx, id, definition);
+  return { ok: true, definition };
+}
+
+/** Throws away the unpublished draft (the latest version stays as it is). */
+export async function discardDraft(tx: Tx, id: string): Promise<void> {
+  await getInstrument(tx, id);
+  if (!(await repo.latestVersion(tx, id))) throw Problem.conflict('The instrument has no published version: its draft is all there is');
+  await repo.updateDraft(tx, id, null);
+}
+
+/** The XLSForm of the draft being edited (the draft, else a copy of the latest version). */
+export async function exportDraft(tx: Tx, instrumentId: string): Promise<{ fileName: string; file: Buffer }> {
+  const instrument = await getInstrument(tx, instrumentId);
+  const definition = await editableDefinition(tx, instrumentId);
+  return { fileName: `${instrument.key}-draft.xlsx`, file: exportXlsForm(instrument.key, instrument.purpose, definition) };
 }

@@ -27,6 +27,12 @@ export interface RespondentPageProps {
   /** Address to come back to later. */
   resumeUrl: string | undefined;
   languageLinks: Array<{ lang: string; label: string; href: string; current: boolean }>;
+  /** Where the form posts (default: the link's own address); a staff preview posts to itself. */
+  action?: string;
+  /** Extra hidden fields (a preview carries its answers in the page instead of storing them). */
+  hidden?: Record<string, string>;
+  /** A notice above the form (a preview says that nothing is stored). */
+  notice?: string;
 }
 
 export function renderRespondentPage(props: RespondentPageProps): string {
@@ -42,6 +48,11 @@ export function renderRespondentPage(props: RespondentPageProps): string {
   }));
   return shell(formLang, `${localise(page.label, formLang, definition.languages)} · ${title}`, props.languageLinks, t, (
     <>
+      {props.notice && (
+        <p class="notice" role="note">
+          {props.notice}
+        </p>
+      )}
       <h1>{title}</h1>
       <p class="muted">{t('respond.progress', { current: props.pageIndex + 1, total: props.pageCount })}</p>
       {props.issues.length > 0 && (
@@ -56,10 +67,13 @@ export function renderRespondentPage(props: RespondentPageProps): string {
           </ul>
         </div>
       )}
-      <form method="post" action={`/r/${props.token}`} novalidate id="respondent-form">
+      <form method="post" action={props.action ?? `/r/${props.token}`} novalidate id="respondent-form">
         <input type="hidden" name="_csrf" value={props.csrfToken} />
         <input type="hidden" name="_sid" value={props.clientSubmissionId} />
         <input type="hidden" name="_page" value={String(props.pageIndex)} />
+        {Object.entries(props.hidden ?? {}).map(([name, value]) => (
+          <input type="hidden" name={name} value={value} />
+        ))}
         <h2>{localise(page.label, formLang, definition.languages)}</h2>
         {page.kind === 'group'
           ? page.questions.map((q) => <QuestionField q={q} props={props} answers={props.answers} prefix="q" itemIndex={0} />)

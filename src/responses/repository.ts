@@ -1,7 +1,8 @@
 // Every query of the responses domain.
-import { desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import { rows, type Queryable, type Tx } from '../db/database.ts';
 import type { Purpose, ResponseData } from '../instruments/model.ts';
+import { instrumentVersions } from '../instruments/schema.ts';
 import type { AnswerRow } from './answers.ts';
 import { answers, responses, type ResponseStatus } from './schema.ts';
 
@@ -153,4 +154,67 @@ export async function responseCounts(tx: Queryable, instrumentId: string): Promi
 /** Demo data only: when a response was submitted (and started, an hour before). */
 export async function setSubmittedAt(tx: Tx, responseId: string, at: Date): Promise<void> {
   await tx.update(responses).set({ submittedAt: at, startedAt: new Date(at.getTime() - 3_600_000) }).where(eq(responses.id, responseId));
+}
+
+/** Responses of an instrument by version and status, for the staff pages (counted in SQL). */
+export async function responseCountsByVersion(
+  tx: Queryable,
+  instrumentId: string,
+): Promise<Array<{ versionId: string; version: number; partial: number; complete: number }>> {
+  return rows(
+    tx,
+    sql`select v.id as "versionId", v.version,
+               count(r.id) filter (where r.status = 'partial')::int as partial,
+               count(r.id) filter (where r.status = 'complete')::int as complete
+          from instrument_versions v
+          left join responses r on r.org_id = v.org_id and r.instrument_version_id = v.id
+         where v.instrument_id = ${instrumentId}
+         group by v.id, v.version
+         order by v.version desc`,
+  );
+}
+
+export interface ResponseListing {
+  id: string;
+  version: number;
+  status: ResponseStatus;
+  lang: string | null;
+  startedAt: Date;
+  submittedAt: Date | null;
+  score: number | null;
+  maxScore: number | null;
+}
+
+/** One page of an instrument's responses (latest first), optionally of one status, and the total. */
+export async function pageOfResponses(
+  tx: Queryable,
+  instrumentId: string,
+  options: { limit: number; offset: number; status?: ResponseStatus },
+): Promise<{ total: number; items: ResponseListing[] }> {
+  const status = options.status ? sql`and r.status = ${options.status}` : sql``;
+  const [count] = await rows<{ total: number }>(tx, sql`select count(*)::int as total from responses r where r.instrument_id = ${instrumentId} ${status}`);
+  const items = await rows<ResponseListing & { startedAt: string | Date; submittedAt: string | Date | null }>(
+    tx,
+    sql`select r.id, v.version, r.status, r.lang, r.started_at as "startedAt", r.submitted_at as "submittedAt", r.score, r.max_score as "maxScore"
+          from responses r
+          join instrument_versions v on v.org_id = r.org_id and v.id = r.instrument_version_id
+         where r.instrument_id = ${instrumentId} ${status}
+         order by r.started_at desc, r.id
+         limit ${options.limit} offset ${options.offset}`,
+  );
+  return {
+    total: count?.total ?? 0,
+    items: items.map((item) => ({ ...item, startedAt: new Date(item.startedAt), submittedAt: item.submittedAt === null ? null : new Date(item.submittedAt) })),
+  };
+}
+
+/** Every response of an instrument with its version number, oldest first (CSV export). */
+export async function responsesForExport(tx: Queryable, instrumentId: string): Promise<Array<ResponseRow & { version: number }>> {
+  const result = await tx
+    .select({ response: responses, version: instrumentVersions.version })
+    .from(responses)
+    .innerJoin(instrumentVersions, and(eq(instrumentVersions.orgId, responses.orgId), eq(instrumentVersions.id, responses.instrumentVersionId)))
+    .where(eq(responses.instrumentId, instrumentId))
+    .orderBy(asc(responses.startedAt), asc(responses.id));
+  return result.map(({ response, version }) => ({ ...response, version }));
 }

@@ -138,8 +138,11 @@ function withRejectedValues(data: ResponseData, issues: AnswerIssue[], body: Rec
   return { ...data, answers };
 }
 
+/** What page handling needs of a collection (a staff preview has a draft and sample resource persons). */
+type FormSource = Pick<service.Collection, 'definition' | 'resourcePersons'>;
+
 /** Pages shown for the current answers: relevant groups, and repeats only when there are resource persons. */
-function visiblePages(collection: service.Collection, data: ResponseData) {
+export function visiblePages(collection: FormSource, data: ResponseData) {
   const ctx = { value: (name: string) => data.answers[name] };
   return collection.definition.pages.filter((page) =>
     page.kind === 'resource_person_repeat' ? collection.resourcePersons.length > 0 && holds(page.relevant, ctx) : holds(page.relevant, ctx),
@@ -147,7 +150,7 @@ function visiblePages(collection: service.Collection, data: ResponseData) {
 }
 
 /** The answers of one posted page; a field absent from the post (unticked boxes) clears it. */
-function pageSubmission(collection: service.Collection, page: service.Collection['definition']['pages'][number], body: Record<string, unknown>): Pick<service.Submission, 'answers' | 'repeats'> {
+export function pageSubmission(collection: FormSource, page: service.Collection['definition']['pages'][number], body: Record<string, unknown>): Pick<service.Submission, 'answers' | 'repeats'> {
   const field = (name: string) => body[name] ?? '';
   if (page.kind === 'group') {
     const answers: Record<string, unknown> = {};

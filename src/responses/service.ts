@@ -224,3 +224,18 @@ export async function findSubmission(tx: Tx, collection: Collection, clientSubmi
 
 export const listResponses = (tx: Tx, instrumentId: string) => repo.listResponses(tx, instrumentId);
 export const answersOf = (tx: Tx, responseId: string) => repo.answersOf(tx, responseId);
+
+// The staff view of responses (instrument pages): counts, pages of the list, one response, export.
+export const responseCountsByVersion = (tx: Tx, instrumentId: string) => repo.responseCountsByVersion(tx, instrumentId);
+export const pageOfResponses = (tx: Tx, instrumentId: string, options: { limit: number; offset: number; status?: repo.ResponseRow['status'] }) =>
+  repo.pageOfResponses(tx, instrumentId, options);
+export const responsesForExport = (tx: Tx, instrumentId: string) => repo.responsesForExport(tx, instrumentId);
+
+/** One response of an instrument, with the version it answered. */
+export async function responseOfInstrument(tx: Tx, instrumentId: string, responseId: string): Promise<{ response: repo.ResponseRow; version: instrumentRepo.VersionRow }> {
+  const response = await repo.findResponse(tx, responseId);
+  if (!response || response.instrumentId !== instrumentId) throw Problem.notFound('No such response to this instrument');
+  const version = await instrumentRepo.findVersion(tx, response.instrumentVersionId);
+  if (!version) throw Problem.notFound('No such instrument version');
+  return { response, version };
+}

@@ -71,6 +71,11 @@ export class TestClient {
     return this.request<T>('POST', path, body);
   }
 
+  /** Posts a multipart/form-data form (file uploads). */
+  upload(path: string, form: FormData): Promise<Response<string>> {
+    return this.request<string>('POST', path, form);
+  }
+
   /** Posts an HTML form (urlencoded); adds `_csrf` from the last page unless given. */
   async form(path: string, fields: Record<string, string>): Promise<Response<string>> {
     return this.request<string>('POST', path, new URLSearchParams(fields), {
@@ -83,8 +88,9 @@ export class TestClient {
     if (this.cookies.size > 0) finalHeaders.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.bearer) finalHeaders.authorization = `Bearer ${this.bearer}`;
     if (this.csrfToken && method !== 'GET') finalHeaders['x-csrf-token'] = this.csrfToken;
-    let payload: string | undefined;
+    let payload: string | FormData | undefined;
     if (body instanceof URLSearchParams) payload = body.toString();
+    else if (body instanceof FormData) payload = body; // multipart: fetch sets the content type and boundary
     else if (body !== undefined) {
       payload = JSON.stringify(body);
       finalHeaders['content-type'] ??= 'application/json';

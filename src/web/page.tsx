@@ -59,6 +59,7 @@ function Layout({ ctx, title, children }: LayoutProps) {
                 <li><a href="/resources">{t('nav.resources')}</a></li>
                 <li><a href="/participants">{t('nav.participants')}</a></li>
                 <li><a href="/catalogue">{t('nav.catalogue')}</a></li>
+                <li><a href="/instruments">{t('instruments.nav')}</a></li>
                 <li><a href="/indicators">{t('nav.indicators')}</a></li>
                 {(actor.role === 'administrator' || actor.role === 'evaluator') && (
                   <li>
