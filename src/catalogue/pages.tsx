@@ -140,6 +140,7 @@ export function activitiesPage(ctx: PageContext, list: ActivityRow[], filter: { 
         </form>
         <p>
           {t('activities.export')}: <a href="/api/exports/activities.csv">CSV</a> · <a href="/api/exports/activities.xlsx">XLSX</a>
+          {canEdit && <> · <a href="/imports?kind=activities">{t('imports.link')}</a></>}
         </p>
         <table>
           <thead>
@@ -284,6 +285,7 @@ export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEd
         <h1>{t('resources.title')}</h1>
         <p>
           {t('activities.export')}: <a href="/api/exports/resources.csv">CSV</a> · <a href="/api/exports/resources.xlsx">XLSX</a>
+          {canEdit && <> · <a href="/imports?kind=resources">{t('imports.link')}</a></>}
         </p>
         <table>
           <thead>

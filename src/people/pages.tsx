@@ -2,7 +2,6 @@
 import { countryName } from './reference/m49.ts';
 import type { ParticipantWithPersonalData } from './repository.ts';
 import { renderPage, type PageContext } from '../web/page.tsx';
-import { importKindNames } from '../imports/kinds.ts';
 
 const humanise = (value: string | null) => (value ?? '').replace(/_/g, ' ');
 
@@ -19,14 +18,11 @@ export function participantsPage(ctx: PageContext, list: ParticipantWithPersonal
           {t('participants.export')}: <a href="/api/exports/participants.csv">CSV</a> · <a href="/api/exports/participants.xlsx">XLSX</a> ·{' '}
           <a href="/api/exports/enrolments.csv">enrolments CSV</a>
         </p>
-        <p>
-          {t('participants.templates')}:{' '}
-          {importKindNames.map((kind) => (
-            <>
-              <a href={`/api/templates/${kind}.csv`}>{kind} CSV</a>{' '}
-            </>
-          ))}
-        </p>
+        {showsNames && (
+          <p>
+            <a href="/imports?kind=participants">{t('imports.link')}</a> · <a href="/imports?kind=enrolments">{t('imports.kind.enrolments')}</a>
+          </p>
+        )}
         <table>
           <thead>
             <tr>

@@ -16,8 +16,10 @@ export async function openPersonalData(tx: Tx): Promise<void> {
   await tx.execute(sql`select set_config('tracer.personal_data', 'allowed', true)`);
 }
 
-export async function upsertParticipants(tx: Tx, orgId: string, values: ParticipantValues[]): Promise<Map<string, string>> {
+/** Inserts or updates by code; returns the ids by code and how many were new. */
+export async function upsertParticipants(tx: Tx, orgId: string, values: ParticipantValues[]): Promise<{ ids: Map<string, string>; inserted: number }> {
   const ids = new Map<string, string>();
+  let inserted = 0;
   for (const chunk of chunks(values, 500)) {
     const set = Object.fromEntries(
       Object.keys(chunk[0]!)
@@ -28,10 +30,11 @@ export async function upsertParticipants(tx: Tx, orgId: string, values: Particip
       .insert(participants)
       .values(chunk.map((value) => ({ ...value, orgId })))
       .onConflictDoUpdate({ target: [participants.orgId, participants.code], set })
-      .returning({ id: participants.id, code: participants.code });
+      .returning({ id: participants.id, code: participants.code, isNew: sql<boolean>`(xmax = 0)` });
     for (const row of written) ids.set(row.code, row.id);
+    inserted += written.filter((row) => row.isNew).length;
   }
-  return ids;
+  return { ids, inserted };
 }
 
 export async function upsertPersonalData(tx: Tx, orgId: string, values: Array<PersonalDataValues & { participantId: string }>): Promise<void> {
@@ -92,16 +95,21 @@ export async function listParticipantsWithPersonalData(tx: Queryable): Promise<P
   }));
 }
 
-export async function upsertEnrolments(tx: Tx, orgId: string, values: EnrolmentValues[]): Promise<void> {
+/** Inserts or updates by participant and activity; returns how many were new. */
+export async function upsertEnrolments(tx: Tx, orgId: string, values: EnrolmentValues[]): Promise<number> {
+  let inserted = 0;
   for (const chunk of chunks(values, 500)) {
-    await tx
+    const written = await tx
       .insert(enrolments)
       .values(chunk.map((value) => ({ ...value, orgId })))
       .onConflictDoUpdate({
         target: [enrolments.orgId, enrolments.participantId, enrolments.activityId],
         set: { role: sql`excluded.role`, status: sql`excluded.status`, sponsor: sql`excluded.sponsor`, completionDate: sql`excluded.completion_date` },
-      });
+      })
+      .returning({ isNew: sql<boolean>`(xmax = 0)` });
+    inserted += written.filter((row) => row.isNew).length;
   }
+  return inserted;
 }
 
 export interface EnrolmentListing {

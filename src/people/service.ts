@@ -136,8 +136,8 @@ export function toParticipantValues(input: ParticipantInput): ParticipantValues 
 }
 
 /** Writes validated participants; personal data only when the actor's role permits it. */
-export async function writeParticipants(tx: Tx, actor: Actor, inputs: ParticipantInput[]): Promise<number> {
-  const ids = await repository.upsertParticipants(tx, actor.orgId, inputs.map(toParticipantValues));
+export async function writeParticipants(tx: Tx, actor: Actor, inputs: ParticipantInput[]): Promise<{ inserted: number; updated: number }> {
+  const { ids, inserted } = await repository.upsertParticipants(tx, actor.orgId, inputs.map(toParticipantValues));
   const withPersonalData = inputs.filter((input) => input.givenName != null || input.familyName != null || input.email != null || input.phone != null);
   if (withPersonalData.length > 0) {
     if (!mayHandlePersonalData(actor)) throw new PeopleError([{ field: 'given_name', message: 'your role may not write personal data' }]);
@@ -154,7 +154,7 @@ export async function writeParticipants(tx: Tx, actor: Actor, inputs: Participan
       })),
     );
   }
-  return inputs.length;
+  return { inserted, updated: inputs.length - inserted };
 }
 
 export class PeopleError extends Error {
@@ -171,10 +171,10 @@ export async function saveParticipant(tx: Tx, actor: Actor, input: ParticipantIn
   return (await repository.findParticipant(tx, id))!;
 }
 
-export async function writeEnrolments(tx: Tx, orgId: string, inputs: EnrolmentInput[]): Promise<number> {
+export async function writeEnrolments(tx: Tx, orgId: string, inputs: EnrolmentInput[]): Promise<{ inserted: number; updated: number }> {
   const participantIds = await repository.participantIdsByCode(tx, [...new Set(inputs.map((input) => input.participantId))]);
   const activityIds = await activityIdsByCode(tx, [...new Set(inputs.map((input) => input.activityCode))]);
-  await repository.upsertEnrolments(
+  const inserted = await repository.upsertEnrolments(
     tx,
     orgId,
     inputs.map((input) => ({
@@ -186,7 +186,7 @@ export async function writeEnrolments(tx: Tx, orgId: string, inputs: EnrolmentIn
       completionDate: input.completionDate ?? null,
     })),
   );
-  return inputs.length;
+  return { inserted, updated: inputs.length - inserted };
 }
 
 export async function saveEnrolment(tx: Tx, orgId: string, input: EnrolmentInput): Promise<void> {

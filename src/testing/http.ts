@@ -12,9 +12,9 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(database: Database): Promise<TestServer> {
+export async function startTestServer(database: Database, options: { uploadLimitBytes?: number } = {}): Promise<TestServer> {
   const config = { ...loadConfig({}), database: { kind: 'pglite' as const, dataDir: '' } };
-  const app = await buildServer({ database, config });
+  const app = await buildServer({ database, config, ...options });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
@@ -71,6 +71,11 @@ export class TestClient {
     return this.request<T>('POST', path, body);
   }
 
+  /** Posts a multipart/form-data form (file uploads), as a browser does. */
+  upload(path: string, form: FormData): Promise<Response<string>> {
+    return this.request<string>('POST', path, form);
+  }
+
   /** Posts an HTML form (urlencoded); adds `_csrf` from the last page unless given. */
   async form(path: string, fields: Record<string, string>): Promise<Response<string>> {
     return this.request<string>('POST', path, new URLSearchParams(fields), {
@@ -83,8 +88,9 @@ export class TestClient {
     if (this.cookies.size > 0) finalHeaders.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.bearer) finalHeaders.authorization = `Bearer ${this.bearer}`;
     if (this.csrfToken && method !== 'GET') finalHeaders['x-csrf-token'] = this.csrfToken;
-    let payload: string | undefined;
+    let payload: string | FormData | undefined;
     if (body instanceof URLSearchParams) payload = body.toString();
+    else if (body instanceof FormData) payload = body; // multipart/form-data; fetch sets the boundary
     else if (body !== undefined) {
       payload = JSON.stringify(body);
       finalHeaders['content-type'] ??= 'application/json';
