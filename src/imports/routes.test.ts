@@ -24,7 +24,7 @@ describe('import page over HTTP', () => {
     if (options.csrf !== false) data.set('_csrf', pageToken);
     data.set('kind', kind);
     if (options.skipInvalid) data.set('skip_invalid', 'yes');
-    data.set('file', new Blob([content]), fileName);
+    data.set('file', new Blob([typeof content === 'string' ? content : new Uint8Array(content)]), fileName);
     return data;
   }
 
