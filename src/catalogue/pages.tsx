@@ -6,6 +6,7 @@ import { facetNames, sortOrders } from './search.ts';
 import { activityStatuses, feeTypes, modalities, resourceTypes } from './vocabulary.ts';
 import { countryName } from '../people/reference/m49.ts';
 import type { Breakdown, EnrolmentListing } from '../people/repository.ts';
+import { EnrolmentForm, enrolmentValues } from '../people/pages.tsx';
 import { CsrfField, renderPage, type PageContext } from '../web/page.tsx';
 
 export type ThemeLabels = Map<string, string>;
@@ -230,8 +231,10 @@ export function activityPage(
   enrolled: EnrolmentListing[],
   canEdit: boolean,
   themeCodes: string[],
+  editParticipant?: string,
 ): string {
   const { t } = ctx;
+  const editing = enrolled.find((e) => e.participantId === editParticipant);
   const dimensions = ['gender', 'region', 'constituent_group', 'disability_status'] as const;
   return renderPage({
     ctx,
@@ -261,14 +264,32 @@ export function activityPage(
               <th scope="col">{t('participants.id')}</th>
               <th scope="col">{t('participants.role')}</th>
               <th scope="col">{t('participants.enrolment_status')}</th>
+              <th scope="col">{t('participants.sponsor')}</th>
+              <th scope="col">{t('participants.completion_date')}</th>
+              {canEdit && <th scope="col"><span class="visually-hidden">{t('participants.edit_enrolment')}</span></th>}
             </tr>
           </thead>
           <tbody>
             {enrolled.map((e) => (
-              <tr><td>{e.participantCode}</td><td>{humanise(e.role)}</td><td>{humanise(e.status)}</td></tr>
+              <tr>
+                <td><a href={`/participants/${e.participantId}`}>{e.participantCode}</a></td>
+                <td>{humanise(e.role)}</td>
+                <td>{humanise(e.status)}</td>
+                <td>{e.sponsor ?? ''}</td>
+                <td>{e.completionDate ?? ''}</td>
+                {canEdit && <td><a href={`/activities/${activity.id}?editParticipant=${e.participantId}#e-participant`}>{t('participants.edit_enrolment')}</a></td>}
+              </tr>
             ))}
           </tbody>
         </table>
+        {canEdit && (
+          <EnrolmentForm
+            ctx={ctx}
+            values={editing ? enrolmentValues(editing) : { activity_code: activity.code }}
+            returnTo={`/activities/${activity.id}`}
+            fixed="activity_code"
+          />
+        )}
         {canEdit && <ActivityForm ctx={ctx} activity={activity} themeCodes={themeCodes} />}
       </>
     ),

@@ -308,9 +308,19 @@ export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async
 
   app.get(
     '/activities/:id',
-    { preHandler: requireRole(), schema: { tags: PAGE, summary: 'An activity with its participants and inclusion breakdown (HTML)', params: Type.Object({ id: Uuid }), produces: [HTML] } },
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: PAGE,
+        summary: 'An activity with its participants, inclusion breakdown and enrolment form (HTML)',
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({ editParticipant: Type.Optional(Uuid) }),
+        produces: [HTML],
+      },
+    },
     async (request, reply) => {
       const { id } = request.params as { id: string };
+      const { editParticipant } = request.query as { editParticipant?: string };
       const data = await request.inOrg(async (tx, actor) => {
         const activity = await findActivity(tx, id);
         if (!activity) throw Problem.notFound('No such activity');
@@ -318,7 +328,7 @@ export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async
       });
       const ctx = request.pageContext(reply);
       const canEdit = ['administrator', 'evaluator'].includes(ctx.actor!.role);
-      return reply.type(HTML).send(activityPage(ctx, data.activity, data.breakdown, data.enrolled, canEdit, data.themes));
+      return reply.type(HTML).send(activityPage(ctx, data.activity, data.breakdown, data.enrolled, canEdit, data.themes, editParticipant));
     },
   );
 

@@ -1,5 +1,5 @@
 // Every query about participants, their personal data and enrolments.
-import { asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, count, eq, exists, inArray, sql, type SQL } from 'drizzle-orm';
 import { rows, type Queryable, type Tx } from '../db/database.ts';
 import { chunks } from '../catalogue/repository.ts';
 import { enrolments, participantPersonalData, participants } from './schema.ts';
@@ -95,6 +95,67 @@ export async function listParticipantsWithPersonalData(tx: Queryable): Promise<P
   }));
 }
 
+export interface ParticipantFilter {
+  gender?: string;
+  /** Country of residence in this list (a residence region or sub-region, resolved by the service). */
+  residenceCountries?: string[];
+  constituentGroup?: string;
+  disabilityStatus?: string;
+  activityId?: string;
+}
+
+/**
+ * One page of participants matching the filter, with the total; personal data is joined only when
+ * asked (and is empty anyway unless the transaction opened it).
+ */
+export async function searchParticipants(
+  tx: Queryable,
+  filter: ParticipantFilter,
+  page: { offset: number; limit: number },
+  withPersonalData: boolean,
+): Promise<{ total: number; list: ParticipantWithPersonalData[] }> {
+  const conditions: SQL[] = [];
+  if (filter.gender) conditions.push(sql`${participants.gender}::text = ${filter.gender}`);
+  if (filter.residenceCountries) conditions.push(inArray(participants.residenceCountry, filter.residenceCountries.length > 0 ? filter.residenceCountries : ['']));
+  if (filter.constituentGroup) conditions.push(sql`${participants.constituentGroup}::text = ${filter.constituentGroup}`);
+  if (filter.disabilityStatus) conditions.push(sql`${participants.disabilityStatus}::text = ${filter.disabilityStatus}`);
+  if (filter.activityId) {
+    conditions.push(
+      exists(
+        tx
+          .select({ one: sql`1` })
+          .from(enrolments)
+          .where(and(eq(enrolments.orgId, participants.orgId), eq(enrolments.participantId, participants.id), eq(enrolments.activityId, filter.activityId))),
+      ),
+    );
+  }
+  const where = conditions.length > 0 ? and(...conditions) : undefined;
+  const [counted] = await tx.select({ total: count() }).from(participants).where(where);
+  const found = await tx
+    .select({ participant: participants, personal: participantPersonalData })
+    .from(participants)
+    .leftJoin(
+      participantPersonalData,
+      withPersonalData
+        ? sql`${participantPersonalData.orgId} = ${participants.orgId} and ${participantPersonalData.participantId} = ${participants.id}`
+        : sql`false`,
+    )
+    .where(where)
+    .orderBy(asc(participants.code))
+    .offset(page.offset)
+    .limit(page.limit);
+  return {
+    total: Number(counted?.total ?? 0),
+    list: found.map(({ participant, personal }) => ({
+      ...participant,
+      givenName: personal?.givenName ?? null,
+      familyName: personal?.familyName ?? null,
+      email: personal?.email ?? null,
+      phone: personal?.phone ?? null,
+    })),
+  };
+}
+
 /** Inserts or updates by participant and activity; returns how many were new. */
 export async function upsertEnrolments(tx: Tx, orgId: string, values: EnrolmentValues[]): Promise<number> {
   let inserted = 0;
@@ -117,21 +178,22 @@ export interface EnrolmentListing {
   participantCode: string;
   activityId: string;
   activityCode: string;
+  activityTitle: string;
   role: string;
   status: string;
   sponsor: string | null;
   completionDate: string | null;
 }
 
-export async function listEnrolments(tx: Queryable, activityId?: string): Promise<EnrolmentListing[]> {
+export async function listEnrolments(tx: Queryable, activityId?: string, participantId?: string): Promise<EnrolmentListing[]> {
   return rows<EnrolmentListing>(
     tx,
-    sql`select e.participant_id as "participantId", p.code as "participantCode", e.activity_id as "activityId", a.code as "activityCode",
+    sql`select e.participant_id as "participantId", p.code as "participantCode", e.activity_id as "activityId", a.code as "activityCode", a.title as "activityTitle",
                e.role, e.status, e.sponsor, e.completion_date::text as "completionDate"
           from enrolments e
           join participants p on p.org_id = e.org_id and p.id = e.participant_id
           join activities a on a.org_id = e.org_id and a.id = e.activity_id
-         ${activityId ? sql`where e.activity_id = ${activityId}` : sql``}
+         ${activityId ? sql`where e.activity_id = ${activityId}` : participantId ? sql`where e.participant_id = ${participantId}` : sql``}
          order by a.code, p.code`,
   );
 }

@@ -77,6 +77,11 @@ for (const [subRegion, entry] of Object.entries(subRegions) as Array<[SubRegion,
 }
 for (const code of WITHOUT_REGION) countryTable.set(code, { code, region: null, subRegion: null, ldc: false, lldc: false, sids: false });
 
+/** The countries of an M49 region or sub-region (empty for an unknown name). */
+export function countriesIn(regionOrSubRegion: string): string[] {
+  return [...countryTable.values()].filter((info) => info.region === regionOrSubRegion || info.subRegion === regionOrSubRegion).map((info) => info.code);
+}
+
 /** Every ISO 3166-1 alpha-2 code, sorted. */
 export const countryCodes: readonly string[] = [...countryTable.keys()].sort();
 
