@@ -296,8 +296,48 @@ export function activityPage(
   });
 }
 
-export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEdit: boolean): string {
+function ResourceForm({ ctx, resource, themeCodes }: { ctx: PageContext; resource?: ResourceWithLinks; themeCodes: string[] }) {
   const { t } = ctx;
+  return (
+    <form method="post" action="/resources" id="resource-form">
+      <h2>{resource ? t('resources.edit') : t('resources.new')}</h2>
+      <CsrfField ctx={ctx} />
+      <label for="r-title">{t('activities.name')}</label>
+      <input id="r-title" name="title" required value={resource?.title ?? ''} readOnly={resource !== undefined} />
+      <label for="r-type">{t('resources.type')}</label>
+      <select id="r-type" name="type">
+        {resourceTypes.map((type) => <option value={type} selected={resource?.type === type}>{humanise(type)}</option>)}
+      </select>
+      <label for="r-description">{t('activities.description')}</label>
+      <textarea id="r-description" name="description">{resource?.description ?? ''}</textarea>
+      <label for="r-url">URL</label>
+      <input id="r-url" name="url" type="url" value={resource?.url ?? ''} />
+      <label for="r-languages">{t('activities.languages')}</label>
+      <input id="r-languages" name="languages" value={resource?.languages.join(';') ?? ''} />
+      <label for="r-licence">{t('resources.licence')}</label>
+      <input id="r-licence" name="licence" value={resource?.licence ?? ''} />
+      <label for="r-themes">{t('activities.themes')}</label>
+      <select id="r-themes" name="themes" multiple>
+        {themeCodes.map((code) => <option value={code} selected={resource?.themes.includes(code)}>{humanise(code)}</option>)}
+      </select>
+      <label for="r-activities">{t('resources.activities')}</label>
+      <input id="r-activities" name="activities" value={resource?.activityCodes.join(';') ?? ''} />
+      <p>
+        <input id="r-open" name="open_access" type="checkbox" value="yes" checked={resource?.openAccess ?? true} />{' '}
+        <label for="r-open" class="inline">{t('resources.open_access')}</label>
+      </p>
+      <p>
+        <input id="r-published" name="published" type="checkbox" value="yes" checked={resource?.published ?? false} />{' '}
+        <label for="r-published" class="inline">{t('activities.published')}</label>
+      </p>
+      <p><button type="submit">{t('activities.save')}</button></p>
+    </form>
+  );
+}
+
+export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEdit: boolean, themeCodes: string[] = [], editId?: string): string {
+  const { t } = ctx;
+  const editing = list.find((resource) => resource.id === editId);
   return renderPage({
     ctx,
     title: t('resources.title'),
@@ -316,6 +356,7 @@ export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEd
               <th scope="col">{t('facet.language')}</th>
               <th scope="col">{t('nav.activities')}</th>
               <th scope="col">{t('activities.published')}</th>
+              {canEdit && <th scope="col"><span class="visually-hidden">{t('participants.edit_enrolment')}</span></th>}
             </tr>
           </thead>
           <tbody>
@@ -326,33 +367,12 @@ export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEd
                 <td>{resource.languages.join(', ')}</td>
                 <td>{resource.activityCodes.join(', ')}</td>
                 <td>{resource.published ? '✓' : ''}</td>
+                {canEdit && <td><a href={`/resources?edit=${resource.id}#resource-form`}>{t('participants.edit_enrolment')}</a></td>}
               </tr>
             ))}
           </tbody>
         </table>
-        {canEdit && (
-          <form method="post" action="/resources">
-            <h2>{t('resources.new')}</h2>
-            <CsrfField ctx={ctx} />
-            <label for="r-title">{t('activities.name')}</label>
-            <input id="r-title" name="title" required />
-            <label for="r-type">{t('resources.type')}</label>
-            <select id="r-type" name="type">
-              {resourceTypes.map((type) => <option value={type}>{humanise(type)}</option>)}
-            </select>
-            <label for="r-url">URL</label>
-            <input id="r-url" name="url" type="url" />
-            <label for="r-languages">{t('activities.languages')}</label>
-            <input id="r-languages" name="languages" />
-            <label for="r-activities">{t('resources.activities')}</label>
-            <input id="r-activities" name="activities" />
-            <p>
-              <input id="r-published" name="published" type="checkbox" value="yes" />{' '}
-              <label for="r-published">{t('activities.published')}</label>
-            </p>
-            <p><button type="submit">{t('activities.save')}</button></p>
-          </form>
-        )}
+        {canEdit && <ResourceForm ctx={ctx} resource={editing} themeCodes={themeCodes} />}
       </>
     ),
   });
