@@ -235,7 +235,7 @@ export function activityPage(
 ): string {
   const { t } = ctx;
   const editing = enrolled.find((e) => e.participantId === editParticipant);
-  const dimensions = ['gender', 'region', 'constituent_group', 'disability_status'] as const;
+  const dimensions = ['gender', 'region', 'constituent_group', 'disability_status', 'ldc'] as const;
   return renderPage({
     ctx,
     title: activity.title,

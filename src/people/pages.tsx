@@ -2,7 +2,7 @@
 // for roles allowed to read them, errors next to each field); the participant page with its
 // enrolments and the enrolment form. Works without JavaScript.
 import type { ComponentChildren } from 'preact';
-import { countryName, regions, subRegions } from './reference/m49.ts';
+import { countryName, isLdcOn, regions, subRegions, todayUtc } from './reference/m49.ts';
 import type { EnrolmentListing, ParticipantRow, ParticipantWithPersonalData } from './repository.ts';
 import {
   ageBandOf,
@@ -69,6 +69,7 @@ export function participantsPage(
   const { t } = ctx;
   const { list, showsPersonalData: showsNames } = listing;
   const pages = Math.max(1, Math.ceil(listing.total / listing.pageSize));
+  const today = todayUtc();
   const regionValues = [...regions, ...Object.keys(subRegions)];
   return renderPage({
     ctx,
@@ -109,7 +110,7 @@ export function participantsPage(
               <th scope="col">{t('participants.nationality')}</th>
               <th scope="col">{t('participants.residence')}</th>
               <th scope="col">{t('participants.region')}</th>
-              <th scope="col">{t('participants.ldc')}</th>
+              <th scope="col">{t('participants.ldc_today')}</th>
               <th scope="col">{t('participants.constituent')}</th>
               <th scope="col">{t('participants.disability')}</th>
             </tr>
@@ -123,7 +124,7 @@ export function participantsPage(
                 <td>{p.nationality ? countryName(p.nationality, ctx.lang) : ''}</td>
                 <td>{p.residenceCountry ? countryName(p.residenceCountry, ctx.lang) : ''}</td>
                 <td>{humanise(p.subRegion)}</td>
-                <td>{p.ldc ? '✓' : ''}</td>
+                <td>{isLdcOn(p.nationality, today) ? '✓' : ''}</td>
                 <td>{humanise(p.constituentGroup)}</td>
                 <td>{humanise(p.disabilityStatus)}</td>
               </tr>
@@ -357,7 +358,7 @@ export function participantPage(
         <dl class="derived">
           <dt>{t('participants.age_band')}</dt><dd>{humanise(ageBand)}</dd>
           <dt>{t('participants.region')}</dt><dd>{humanise(p.region)} / {humanise(p.subRegion)}</dd>
-          <dt>{t('participants.ldc')}</dt><dd>{p.ldc ? '✓' : '—'}</dd>
+          <dt>{t('participants.ldc_today')}</dt><dd>{isLdcOn(p.nationality, todayUtc()) ? '✓' : '—'}</dd>
           <dt>{t('participants.constituent')}</dt><dd>{humanise(p.constituentGroup)}</dd>
           <dt>{t('participants.disability')}</dt><dd>{humanise(p.disabilityStatus)}</dd>
         </dl>

@@ -199,21 +199,30 @@ export async function listEnrolments(tx: Queryable, activityId?: string, partici
 }
 
 export interface Breakdown {
-  dimension: 'gender' | 'region' | 'constituent_group' | 'disability_status';
+  dimension: 'gender' | 'region' | 'constituent_group' | 'disability_status' | 'ldc';
   value: string;
   count: number;
 }
 
-/** Participants (role participant) of an activity counted by gender, region and constituent group. */
+/**
+ * Participants (role participant) of an activity counted by gender, region, constituent group,
+ * disability and LDC nationality. LDC status is taken on the activity's start date (else its end
+ * date, else today): a Nepali participant counts as an LDC national in a 2026 workshop before
+ * 24 November and not after.
+ */
 export async function activityBreakdown(tx: Queryable, activityId: string): Promise<Breakdown[]> {
   return rows<Breakdown>(
     tx,
-    sql`with enrolled as (select p.* from enrolments e join participants p on p.org_id = e.org_id and p.id = e.participant_id
+    sql`with enrolled as (select p.*, tracer_ldc_on(p.nationality, coalesce(a.start_date, a.end_date, current_date)) as ldc_then
+                            from enrolments e
+                            join participants p on p.org_id = e.org_id and p.id = e.participant_id
+                            join activities a on a.org_id = e.org_id and a.id = e.activity_id
                            where e.activity_id = ${activityId} and e.role = 'participant')
         select 'gender' as dimension, coalesce(gender::text, 'unknown') as value, count(*)::int as count from enrolled group by 2
         union all select 'region', coalesce(region, 'unknown'), count(*)::int from enrolled group by 2
         union all select 'constituent_group', coalesce(constituent_group::text, 'unknown'), count(*)::int from enrolled group by 2
         union all select 'disability_status', disability_status::text, count(*)::int from enrolled group by 2
+        union all select 'ldc', case ldc_then when true then 'ldc' when false then 'non_ldc' else 'unknown' end, count(*)::int from enrolled group by 2
         order by 1, 3 desc, 2`,
   );
 }

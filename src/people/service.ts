@@ -116,7 +116,6 @@ export function toParticipantValues(input: ParticipantInput): ParticipantValues 
     residenceCountry: input.residenceCountry?.toUpperCase() ?? null,
     region: info?.region ?? null,
     subRegion: info?.subRegion ?? null,
-    ldc: info ? info.ldc : null,
     lldc: info ? info.lldc : null,
     sids: info ? info.sids : null,
     organisationName: input.organisation ?? null,
