@@ -7,16 +7,25 @@ import { activityStatuses, feeTypes, modalities, resourceTypes } from './vocabul
 import { countryName } from '../people/reference/m49.ts';
 import type { Breakdown, EnrolmentListing } from '../people/repository.ts';
 import { EnrolmentForm, enrolmentValues } from '../people/pages.tsx';
+import type { MessageKey } from '../web/i18n/index.ts';
 import { CsrfField, renderPage, type PageContext } from '../web/page.tsx';
 
 export type ThemeLabels = Map<string, string>;
 
 const humanise = (value: string) => value.replace(/_/g, ' ');
 
+/** A closed-vocabulary code in the page's language (the code itself, humanised, if it has no label). */
+export function vocabularyLabel(kind: 'modality' | 'fee_type' | 'status' | 'region', value: string, ctx: PageContext): string {
+  const key = `catalogue.${kind}.${value}` as MessageKey;
+  const label = ctx.t(key);
+  return label === key ? humanise(value) : label;
+}
+
 function facetLabel(facet: FacetName, value: string, ctx: PageContext, themeLabels: ThemeLabels): string {
   if (facet === 'theme') return themeLabels.get(value) ?? humanise(value);
   if (facet === 'country') return countryName(value, ctx.lang);
   if (facet === 'language') return new Intl.DisplayNames([ctx.lang], { type: 'language' }).of(value) ?? value;
+  if (facet === 'modality' || facet === 'fee_type' || facet === 'status' || facet === 'region') return vocabularyLabel(facet, value, ctx);
   return humanise(value);
 }
 
@@ -93,7 +102,7 @@ export function publicCataloguePage(ctx: PageContext, query: CatalogueQuery, res
                 <li class="activity">
                   <h3>{activity.title}</h3>
                   <p class="muted">
-                    {activity.code} · {humanise(activity.modality)} · {activity.startDate ?? ''}{activity.endDate ? ` – ${activity.endDate}` : ''} ·{' '}
+                    {activity.code} · {vocabularyLabel('modality', activity.modality, ctx)} · {activity.startDate ?? ''}{activity.endDate ? ` – ${activity.endDate}` : ''} ·{' '}
                     {activity.country ? `${activity.city ? `${activity.city}, ` : ''}${countryName(activity.country, ctx.lang)}` : t('catalogue.online')} ·{' '}
                     {activity.languages.join(', ')} · {t('catalogue.by', { name: activity.organisation.name })}
                   </p>

@@ -57,6 +57,12 @@ describe('catalogue over HTTP', () => {
     assert.match(page.text, /Gouvernance des migrations centre-a/);
     assert.match(page.text, /Gouvernance des migrations de main-d’œuvre/, 'theme facet in French');
     assert.match(page.text, /Sénégal/);
+    assert.match(page.text, /<ul class="facet" data-facet="modality"><li><a [^>]*>Mixte<\/a>/, 'modality facet label in French, not the code');
+    assert.match(page.text, /<ul class="facet" data-facet="region"><li><a [^>]*>Afrique<\/a>/);
+    assert.match(page.text, /<ul class="facet" data-facet="status"><li><a [^>]*>Prévu<\/a>/);
+    assert.doesNotMatch(page.text, />blended<|>planned<|>africa</, 'no raw codes in facets');
+    const spanish = await new TestClient(server.url).get('/catalogue?q=migration&lang=es', { accept: 'text/html' });
+    assert.match(spanish.text, /data-facet="fee_type"><li><a [^>]*>Gratuito<\/a>/);
     for (const secret of ['777777', 'boss-', 'HIDDEN', 'Secret Person']) assert.ok(!page.text.includes(secret), secret);
   });
 
