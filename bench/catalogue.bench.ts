@@ -14,8 +14,9 @@
 //   than using the GIN index, since a quarter of the rows match. Ranking, the page and facets add the rest.
 // - The match set is held twice (the SECURITY DEFINER function's tuplestore, then the materialised CTE)
 //   and spills at work_mem 4 MB (~4,000 temp pages read per search); it is then scanned six times.
-// - Tried: all nine facets in one unnest pass; work_mem 32 MB for the search transaction. Neither
-//   changed p50/p95 measurably at that load (p50 475 → 469 ms), so neither was kept.
+// - Tried: all nine facets in one unnest pass (psql timings within the noise of the loaded machine);
+//   work_mem 32 MB for the search transaction (this bench: p50 475 → 469 ms, p95 985 → 1191 ms, load
+//   32 → 39). Neither showed a gain, so neither was kept.
 // - What the goal needs: the match set must be cheap to read — a narrow search projection (ids, facet
 //   codes, a small ranking vector) maintained by trigger, filters inside the owner-rights functions so
 //   array filters use GIN indexes, and precomputed facet counts for queries without words.
