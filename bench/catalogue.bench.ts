@@ -6,6 +6,20 @@
 // The data varies each attribute on its own cycle (24 topics in three languages, two themes of eleven,
 // twelve countries, several languages per activity), so that facets are not correlated and a text query
 // matches a realistic share of the catalogue rather than a quarter of it.
+//
+// Profile (EXPLAIN ANALYZE as tracer_public over this data set, 2026-11-22, load average ~28 on 2 cores):
+// - "recrutement éthique" matches 21,280 of 72,000 published activities. The match alone
+//   (`published and search_vector @@ q`, no rank, no facets) took ~430 ms under that load: the planner
+//   reads all published rows through activities_published_org_idx and filters (12,760 buffers) rather
+//   than using the GIN index, since a quarter of the rows match. Ranking, the page and facets add the rest.
+// - The match set is held twice (the SECURITY DEFINER function's tuplestore, then the materialised CTE)
+//   and spills at work_mem 4 MB (~4,000 temp pages read per search); it is then scanned six times.
+// - Tried: all nine facets in one unnest pass (psql timings within the noise of the loaded machine);
+//   work_mem 32 MB for the search transaction (this bench: p50 475 → 469 ms, p95 985 → 1191 ms, load
+//   32 → 39). Neither showed a gain, so neither was kept.
+// - What the goal needs: the match set must be cheap to read — a narrow search projection (ids, facet
+//   codes, a small ranking vector) maintained by trigger, filters inside the owner-rights functions so
+//   array filters use GIN indexes, and precomputed facet counts for queries without words.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';

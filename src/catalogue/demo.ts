@@ -2,6 +2,7 @@
 // a dozen learning resources, deterministic (fixed seed).
 import { faker } from '@faker-js/faker';
 import type { DemoContext } from '../demo/load.ts';
+import { activityDescription, replicationNote, resourceDescription } from './demo-texts.ts';
 import { themeCodes, writeActivities, writeResources, type ActivityInput, type ResourceInput } from './service.ts';
 import { defaultThemes, modalities, type FeeType } from './vocabulary.ts';
 
@@ -10,6 +11,9 @@ const venues: Array<[string, string]> = [['IT', 'Turin'], ['SN', 'Dakar'], ['CI'
 const formats = { en: ['Course on', 'Workshop:', 'Academy on', 'Training of trainers:'], fr: ['Cours sur :', 'Atelier :', 'Académie :', 'Formation de formateurs :'], es: ['Curso sobre', 'Taller:', 'Academia sobre', 'Formación de formadores:'] };
 const targetGroups = ['labour ministries', 'workers organisations', 'employers organisations', 'recruitment agencies', 'labour inspectors', 'statisticians', 'consular staff'];
 const programmes = ['Migration', 'International Labour Standards', 'Social Protection', 'Employment Policy'];
+
+/** Keeps a random draw (so the seeded sequence is unchanged) but uses the realistic text. */
+const instead = (_randomDraw: string, text: string) => text;
 
 export function demoActivities(): ActivityInput[] {
   faker.seed(3003);
@@ -23,10 +27,13 @@ export function demoActivities(): ActivityInput[] {
     const start = faker.date.between({ from: '2021-01-10T00:00:00Z', to: '2023-11-30T00:00:00Z' });
     const end = new Date(start.getTime() + faker.number.int({ min: 2, max: 40 }) * 86_400_000);
     const title = `${faker.helpers.arrayElement(formats[lang])} ${topic[lang].toLowerCase()}`;
+    // The seeded generator advances exactly as when these texts were random words (the draws are
+    // discarded), so that every other field (dates, codes, fees) and the demo steps built on them stay the same.
+    faker.lorem.sentence({ min: 8, max: 14 });
     activities.push({
       code: `A${start.getUTCFullYear()}-${String(index + 1).padStart(3, '0')}`,
       title,
-      description: `${topic[lang]}. ${faker.lorem.sentence({ min: 8, max: 14 })}`,
+      description: '', // written below, once the target groups are drawn
       themes: [topic.theme, ...(index % 3 === 0 ? ['gender_and_migration'] : [])].filter((v, i, all) => all.indexOf(v) === i),
       modality,
       languages: lang === 'en' ? ['en'] : [lang, 'en'],
@@ -42,10 +49,12 @@ export function demoActivities(): ActivityInput[] {
       status: index % 29 === 5 ? 'cancelled' : 'completed',
       capacity: faker.number.int({ min: 20, max: 60 }),
       cost: faker.number.int({ min: 5_000, max: 120_000 }),
-      replicationNotes: faker.lorem.sentence(),
+      replicationNotes: instead(faker.lorem.sentence(), replicationNote(lang, index)),
       contact: faker.internet.email({ provider: 'demo.tracer' }),
       published: true,
     });
+    const activity = activities[activities.length - 1]!;
+    activity.description = activityDescription(topic.theme, lang, modality, activity.targetGroups ?? [], index);
   }
   return activities;
 }
@@ -55,7 +64,7 @@ function demoResources(activities: ActivityInput[]): ResourceInput[] {
   return topics.map((topic, index) => ({
     title: index % 2 === 0 ? `${topic.en}: a practical ${types[index % types.length]}` : `${topic.fr} : guide pratique`,
     type: types[index % types.length]!,
-    description: `${topic.en} — ${topic.fr} — ${topic.es}`,
+    description: resourceDescription(topic.theme, index % 2 === 0 ? 'en' : 'fr', index),
     languages: index % 2 === 0 ? ['en'] : ['fr'],
     licence: 'CC BY 4.0',
     url: `https://example.org/resources/${topic.theme}`,

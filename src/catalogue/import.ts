@@ -45,7 +45,7 @@ export const activityImport: ImportKind<ActivityInput> = {
     return (input) => checkActivity(input, known);
   },
   async write(tx, actor, inputs) {
-    await writeActivities(tx, actor.orgId, inputs);
+    return writeActivities(tx, actor.orgId, inputs);
   },
   async exportRows(tx) {
     const found = await listActivities(tx, {}, 1_000_000);
@@ -83,7 +83,7 @@ export const resourceImport: ImportKind<ResourceInput> = {
     return (input) => checkResource(input, known, codes);
   },
   async write(tx, actor, inputs) {
-    await writeResources(tx, actor.orgId, inputs);
+    return writeResources(tx, actor.orgId, inputs);
   },
   async exportRows(tx) {
     return (await listResources(tx, 1_000_000)).map((r) => [

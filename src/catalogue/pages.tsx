@@ -6,16 +6,26 @@ import { facetNames, sortOrders } from './search.ts';
 import { activityStatuses, feeTypes, modalities, resourceTypes } from './vocabulary.ts';
 import { countryName } from '../people/reference/m49.ts';
 import type { Breakdown, EnrolmentListing } from '../people/repository.ts';
+import { EnrolmentForm, enrolmentValues } from '../people/pages.tsx';
+import type { MessageKey } from '../web/i18n/index.ts';
 import { CsrfField, renderPage, type PageContext } from '../web/page.tsx';
 
 export type ThemeLabels = Map<string, string>;
 
 const humanise = (value: string) => value.replace(/_/g, ' ');
 
+/** A closed-vocabulary code in the page's language (the code itself, humanised, if it has no label). */
+export function vocabularyLabel(kind: 'modality' | 'fee_type' | 'status' | 'region', value: string, ctx: PageContext): string {
+  const key = `catalogue.${kind}.${value}` as MessageKey;
+  const label = ctx.t(key);
+  return label === key ? humanise(value) : label;
+}
+
 function facetLabel(facet: FacetName, value: string, ctx: PageContext, themeLabels: ThemeLabels): string {
   if (facet === 'theme') return themeLabels.get(value) ?? humanise(value);
   if (facet === 'country') return countryName(value, ctx.lang);
   if (facet === 'language') return new Intl.DisplayNames([ctx.lang], { type: 'language' }).of(value) ?? value;
+  if (facet === 'modality' || facet === 'fee_type' || facet === 'status' || facet === 'region') return vocabularyLabel(facet, value, ctx);
   return humanise(value);
 }
 
@@ -92,7 +102,7 @@ export function publicCataloguePage(ctx: PageContext, query: CatalogueQuery, res
                 <li class="activity">
                   <h3>{activity.title}</h3>
                   <p class="muted">
-                    {activity.code} · {humanise(activity.modality)} · {activity.startDate ?? ''}{activity.endDate ? ` – ${activity.endDate}` : ''} ·{' '}
+                    {activity.code} · {vocabularyLabel('modality', activity.modality, ctx)} · {activity.startDate ?? ''}{activity.endDate ? ` – ${activity.endDate}` : ''} ·{' '}
                     {activity.country ? `${activity.city ? `${activity.city}, ` : ''}${countryName(activity.country, ctx.lang)}` : t('catalogue.online')} ·{' '}
                     {activity.languages.join(', ')} · {t('catalogue.by', { name: activity.organisation.name })}
                   </p>
@@ -140,6 +150,7 @@ export function activitiesPage(ctx: PageContext, list: ActivityRow[], filter: { 
         </form>
         <p>
           {t('activities.export')}: <a href="/api/exports/activities.csv">CSV</a> · <a href="/api/exports/activities.xlsx">XLSX</a>
+          {canEdit && <> · <a href="/imports?kind=activities">{t('imports.link')}</a></>}
         </p>
         <table>
           <thead>
@@ -229,9 +240,11 @@ export function activityPage(
   enrolled: EnrolmentListing[],
   canEdit: boolean,
   themeCodes: string[],
+  editParticipant?: string,
 ): string {
   const { t } = ctx;
-  const dimensions = ['gender', 'region', 'constituent_group', 'disability_status'] as const;
+  const editing = enrolled.find((e) => e.participantId === editParticipant);
+  const dimensions = ['gender', 'region', 'constituent_group', 'disability_status', 'ldc'] as const;
   return renderPage({
     ctx,
     title: activity.title,
@@ -260,22 +273,80 @@ export function activityPage(
               <th scope="col">{t('participants.id')}</th>
               <th scope="col">{t('participants.role')}</th>
               <th scope="col">{t('participants.enrolment_status')}</th>
+              <th scope="col">{t('participants.sponsor')}</th>
+              <th scope="col">{t('participants.completion_date')}</th>
+              {canEdit && <th scope="col"><span class="visually-hidden">{t('participants.edit_enrolment')}</span></th>}
             </tr>
           </thead>
           <tbody>
             {enrolled.map((e) => (
-              <tr><td>{e.participantCode}</td><td>{humanise(e.role)}</td><td>{humanise(e.status)}</td></tr>
+              <tr>
+                <td><a href={`/participants/${e.participantId}`}>{e.participantCode}</a></td>
+                <td>{humanise(e.role)}</td>
+                <td>{humanise(e.status)}</td>
+                <td>{e.sponsor ?? ''}</td>
+                <td>{e.completionDate ?? ''}</td>
+                {canEdit && <td><a href={`/activities/${activity.id}?editParticipant=${e.participantId}#e-participant`}>{t('participants.edit_enrolment')}</a></td>}
+              </tr>
             ))}
           </tbody>
         </table>
+        {canEdit && (
+          <EnrolmentForm
+            ctx={ctx}
+            values={editing ? enrolmentValues(editing) : { activity_code: activity.code }}
+            returnTo={`/activities/${activity.id}`}
+            fixed="activity_code"
+          />
+        )}
         {canEdit && <ActivityForm ctx={ctx} activity={activity} themeCodes={themeCodes} />}
       </>
     ),
   });
 }
 
-export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEdit: boolean): string {
+function ResourceForm({ ctx, resource, themeCodes }: { ctx: PageContext; resource?: ResourceWithLinks; themeCodes: string[] }) {
   const { t } = ctx;
+  return (
+    <form method="post" action="/resources" id="resource-form">
+      <h2>{resource ? t('resources.edit') : t('resources.new')}</h2>
+      <CsrfField ctx={ctx} />
+      <label for="r-title">{t('activities.name')}</label>
+      <input id="r-title" name="title" required value={resource?.title ?? ''} readOnly={resource !== undefined} />
+      <label for="r-type">{t('resources.type')}</label>
+      <select id="r-type" name="type">
+        {resourceTypes.map((type) => <option value={type} selected={resource?.type === type}>{humanise(type)}</option>)}
+      </select>
+      <label for="r-description">{t('activities.description')}</label>
+      <textarea id="r-description" name="description">{resource?.description ?? ''}</textarea>
+      <label for="r-url">URL</label>
+      <input id="r-url" name="url" type="url" value={resource?.url ?? ''} />
+      <label for="r-languages">{t('activities.languages')}</label>
+      <input id="r-languages" name="languages" value={resource?.languages.join(';') ?? ''} />
+      <label for="r-licence">{t('resources.licence')}</label>
+      <input id="r-licence" name="licence" value={resource?.licence ?? ''} />
+      <label for="r-themes">{t('activities.themes')}</label>
+      <select id="r-themes" name="themes" multiple>
+        {themeCodes.map((code) => <option value={code} selected={resource?.themes.includes(code)}>{humanise(code)}</option>)}
+      </select>
+      <label for="r-activities">{t('resources.activities')}</label>
+      <input id="r-activities" name="activities" value={resource?.activityCodes.join(';') ?? ''} />
+      <p>
+        <input id="r-open" name="open_access" type="checkbox" value="yes" checked={resource?.openAccess ?? true} />{' '}
+        <label for="r-open" class="inline">{t('resources.open_access')}</label>
+      </p>
+      <p>
+        <input id="r-published" name="published" type="checkbox" value="yes" checked={resource?.published ?? false} />{' '}
+        <label for="r-published" class="inline">{t('activities.published')}</label>
+      </p>
+      <p><button type="submit">{t('activities.save')}</button></p>
+    </form>
+  );
+}
+
+export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEdit: boolean, themeCodes: string[] = [], editId?: string): string {
+  const { t } = ctx;
+  const editing = list.find((resource) => resource.id === editId);
   return renderPage({
     ctx,
     title: t('resources.title'),
@@ -284,6 +355,7 @@ export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEd
         <h1>{t('resources.title')}</h1>
         <p>
           {t('activities.export')}: <a href="/api/exports/resources.csv">CSV</a> · <a href="/api/exports/resources.xlsx">XLSX</a>
+          {canEdit && <> · <a href="/imports?kind=resources">{t('imports.link')}</a></>}
         </p>
         <table>
           <thead>
@@ -293,6 +365,7 @@ export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEd
               <th scope="col">{t('facet.language')}</th>
               <th scope="col">{t('nav.activities')}</th>
               <th scope="col">{t('activities.published')}</th>
+              {canEdit && <th scope="col"><span class="visually-hidden">{t('participants.edit_enrolment')}</span></th>}
             </tr>
           </thead>
           <tbody>
@@ -303,33 +376,12 @@ export function resourcesPage(ctx: PageContext, list: ResourceWithLinks[], canEd
                 <td>{resource.languages.join(', ')}</td>
                 <td>{resource.activityCodes.join(', ')}</td>
                 <td>{resource.published ? '✓' : ''}</td>
+                {canEdit && <td><a href={`/resources?edit=${resource.id}#resource-form`}>{t('participants.edit_enrolment')}</a></td>}
               </tr>
             ))}
           </tbody>
         </table>
-        {canEdit && (
-          <form method="post" action="/resources">
-            <h2>{t('resources.new')}</h2>
-            <CsrfField ctx={ctx} />
-            <label for="r-title">{t('activities.name')}</label>
-            <input id="r-title" name="title" required />
-            <label for="r-type">{t('resources.type')}</label>
-            <select id="r-type" name="type">
-              {resourceTypes.map((type) => <option value={type}>{humanise(type)}</option>)}
-            </select>
-            <label for="r-url">URL</label>
-            <input id="r-url" name="url" type="url" />
-            <label for="r-languages">{t('activities.languages')}</label>
-            <input id="r-languages" name="languages" />
-            <label for="r-activities">{t('resources.activities')}</label>
-            <input id="r-activities" name="activities" />
-            <p>
-              <input id="r-published" name="published" type="checkbox" value="yes" />{' '}
-              <label for="r-published">{t('activities.published')}</label>
-            </p>
-            <p><button type="submit">{t('activities.save')}</button></p>
-          </form>
-        )}
+        {canEdit && <ResourceForm ctx={ctx} resource={editing} themeCodes={themeCodes} />}
       </>
     ),
   });

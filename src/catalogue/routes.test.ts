@@ -57,6 +57,12 @@ describe('catalogue over HTTP', () => {
     assert.match(page.text, /Gouvernance des migrations centre-a/);
     assert.match(page.text, /Gouvernance des migrations de main-d’œuvre/, 'theme facet in French');
     assert.match(page.text, /Sénégal/);
+    assert.match(page.text, /<ul class="facet" data-facet="modality"><li><a [^>]*>Mixte<\/a>/, 'modality facet label in French, not the code');
+    assert.match(page.text, /<ul class="facet" data-facet="region"><li><a [^>]*>Afrique<\/a>/);
+    assert.match(page.text, /<ul class="facet" data-facet="status"><li><a [^>]*>Prévu<\/a>/);
+    assert.doesNotMatch(page.text, />blended<|>planned<|>africa</, 'no raw codes in facets');
+    const spanish = await new TestClient(server.url).get('/catalogue?q=migration&lang=es', { accept: 'text/html' });
+    assert.match(spanish.text, /data-facet="fee_type"><li><a [^>]*>Gratuito<\/a>/);
     for (const secret of ['777777', 'boss-', 'HIDDEN', 'Secret Person']) assert.ok(!page.text.includes(secret), secret);
   });
 
@@ -85,6 +91,20 @@ describe('catalogue over HTTP', () => {
     const list = await adminA.get('/resources', { accept: 'text/html' });
     assert.match(list.text, /Boîte à outils/);
     assert.match(list.text, /FORM-1/);
+    const resourceId = /href="\/resources\?edit=([0-9a-f-]{36})#resource-form"/.exec(list.text)?.[1];
+    assert.ok(resourceId, 'each resource has an edit link');
+    const editing = await adminA.get(`/resources?edit=${resourceId}`, { accept: 'text/html' });
+    assert.match(editing.text, /id="r-title" name="title" required value="Boîte à outils" readonly/);
+    const edited = await adminA.form('/resources', {
+      title: 'Boîte à outils', type: 'guide', description: 'Guide pratique', licence: 'CC BY 4.0', themes: 'ethical_recruitment', activities: '', published: 'yes',
+    });
+    assert.equal(edited.status, 303, edited.text);
+    const resources = await adminA.get<Array<{ title: string; type: string; licence: string; themes: string[]; openAccess: boolean; activityCodes: string[] }>>('/api/resources');
+    assert.equal(resources.body.length, 1, 'edited, not duplicated');
+    assert.deepEqual(
+      { ...resources.body[0], id: undefined, description: undefined, languages: undefined, url: undefined, published: undefined },
+      { ...resources.body[0], id: undefined, description: undefined, languages: undefined, url: undefined, published: undefined, type: 'guide', licence: 'CC BY 4.0', themes: ['ethical_recruitment'], openAccess: false, activityCodes: [] },
+    );
     const invalid = await adminA.form('/activities', { code: 'FORM-2', title: 'Bad', modality: 'webinar', country: 'QQ' });
     assert.equal(invalid.status, 422);
   });

@@ -136,9 +136,13 @@ const ResourceForm = Type.Object({
   _csrf: Type.Optional(Type.String()),
   title: Text(500),
   type: Text(16),
+  description: Type.Optional(Text(20_000)),
   url: Type.Optional(Text(2000)),
   languages: Type.Optional(Text()),
+  licence: Type.Optional(Text()),
+  themes: Type.Optional(Type.Union([Text(64), Type.Array(Text(64))])),
   activities: Type.Optional(Text(2000)),
+  open_access: Type.Optional(Text(5)),
   published: Type.Optional(Text(5)),
 });
 
@@ -308,9 +312,19 @@ export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async
 
   app.get(
     '/activities/:id',
-    { preHandler: requireRole(), schema: { tags: PAGE, summary: 'An activity with its participants and inclusion breakdown (HTML)', params: Type.Object({ id: Uuid }), produces: [HTML] } },
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: PAGE,
+        summary: 'An activity with its participants, inclusion breakdown and enrolment form (HTML)',
+        params: Type.Object({ id: Uuid }),
+        querystring: Type.Object({ editParticipant: Type.Optional(Uuid) }),
+        produces: [HTML],
+      },
+    },
     async (request, reply) => {
       const { id } = request.params as { id: string };
+      const { editParticipant } = request.query as { editParticipant?: string };
       const data = await request.inOrg(async (tx, actor) => {
         const activity = await findActivity(tx, id);
         if (!activity) throw Problem.notFound('No such activity');
@@ -318,17 +332,21 @@ export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async
       });
       const ctx = request.pageContext(reply);
       const canEdit = ['administrator', 'evaluator'].includes(ctx.actor!.role);
-      return reply.type(HTML).send(activityPage(ctx, data.activity, data.breakdown, data.enrolled, canEdit, data.themes));
+      return reply.type(HTML).send(activityPage(ctx, data.activity, data.breakdown, data.enrolled, canEdit, data.themes, editParticipant));
     },
   );
 
   app.get(
     '/resources',
-    { preHandler: requireRole(), schema: { tags: PAGE, summary: 'Learning resources: list, create (HTML)', produces: [HTML] } },
+    {
+      preHandler: requireRole(),
+      schema: { tags: PAGE, summary: 'Learning resources: list, create, edit (HTML)', querystring: Type.Object({ edit: Type.Optional(Uuid) }), produces: [HTML] },
+    },
     async (request, reply) => {
-      const list = await request.inOrg((tx) => listResources(tx));
+      const { edit } = request.query as { edit?: string };
+      const { list, themes } = await request.inOrg(async (tx, actor) => ({ list: await listResources(tx, 5000), themes: [...(await themeCodes(tx, actor.orgId))] }));
       const ctx = request.pageContext(reply);
-      return reply.type(HTML).send(resourcesPage(ctx, list, ['administrator', 'evaluator'].includes(ctx.actor!.role)));
+      return reply.type(HTML).send(resourcesPage(ctx, list, ['administrator', 'evaluator'].includes(ctx.actor!.role), themes, edit));
     },
   );
 
@@ -339,11 +357,15 @@ export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async
       const form = request.body as Static<typeof ResourceForm>;
       const split = (value: string | undefined) => (value ?? '').split(';').map((item) => item.trim()).filter((item) => item !== '');
       const input: ResourceInput = {
-        title: form.title,
+        title: form.title.trim(),
         type: form.type as ResourceInput['type'],
+        description: form.description ?? '',
         url: emptyToNull(form.url),
         languages: split(form.languages).map((lang) => lang.toLowerCase()),
+        licence: emptyToNull(form.licence),
+        themes: [form.themes ?? []].flat().filter((theme) => theme !== ''),
         activityCodes: split(form.activities),
+        openAccess: form.open_access === 'yes',
         published: form.published === 'yes',
       };
       await request.inOrg((tx, actor) => saveResource(tx, actor.orgId, input).catch(rethrowCatalogueError));

@@ -46,6 +46,8 @@ export interface AppDependencies {
   database: Database;
   config: Config;
   logger?: FastifyBaseLogger | boolean;
+  /** Largest uploaded file in bytes (default MAX_UPLOAD_BYTES); tests lower it. */
+  uploadLimitBytes?: number;
 }
 
 export type App = FastifyInstance<
@@ -65,7 +67,7 @@ export const requestSerializer = (request: FastifyRequest) => ({
   route: request.routeOptions?.url ?? request.url.split('?')[0],
 });
 
-export async function buildServer({ database, config, logger = false }: AppDependencies): Promise<App> {
+export async function buildServer({ database, config, logger = false, uploadLimitBytes }: AppDependencies): Promise<App> {
   const app = Fastify({
     ...(typeof logger === 'object'
       ? { loggerInstance: logger }
@@ -100,7 +102,7 @@ export async function buildServer({ database, config, logger = false }: AppDepen
   });
   await app.register(cookie);
   await app.register(formbody);
-  await registerUploads(app);
+  await registerUploads(app, uploadLimitBytes);
   await app.register(csrf, {
     cookieOpts: { path: '/', sameSite: 'lax', httpOnly: true, secure: config.secureCookies, signed: false },
     getUserInfo: csrfUserInfo,

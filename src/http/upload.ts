@@ -9,10 +9,11 @@ import { Problem } from './problem.ts';
 /** The largest file a form may upload. Imports of a million rows still fit as CSV. */
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 
-export async function registerUploads(app: FastifyInstance): Promise<void> {
+/** `maxBytes` lowers the file size limit (tests of the 413 answer); the default is MAX_UPLOAD_BYTES. */
+export async function registerUploads(app: FastifyInstance, maxBytes = MAX_UPLOAD_BYTES): Promise<void> {
   await app.register(multipart, {
     attachFieldsToBody: true,
-    limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 50, fieldSize: 1024 * 1024, parts: 60 },
+    limits: { fileSize: maxBytes, files: 1, fields: 50, fieldSize: 1024 * 1024, parts: 60 },
   });
 }
 

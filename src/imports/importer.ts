@@ -27,7 +27,8 @@ export interface ImportKind<Input> {
   parse(cell: (column: string) => string, issues: Array<[string, string]>): Input;
   /** Loads what validation needs from the database; returns the per-record rule check. */
   prepare(tx: Tx, actor: Actor, inputs: Input[]): Promise<(input: Input) => Array<{ field: string; message: string }>>;
-  write(tx: Tx, actor: Actor, inputs: Input[]): Promise<void>;
+  /** Inserts or updates (by key); returns how many records were new and how many updated. */
+  write(tx: Tx, actor: Actor, inputs: Input[]): Promise<{ inserted: number; updated: number }>;
   exportRows(tx: Tx, actor: Actor): Promise<string[][]>;
 }
 
@@ -43,6 +44,9 @@ export interface ImportReport {
   file: string;
   rows: number;
   written: number;
+  /** Of the written rows: records created, and existing records (same key) updated. */
+  created: number;
+  updated: number;
   skipped: number;
   issues: ImportIssue[];
 }
@@ -98,10 +102,12 @@ export async function importTable<Input>(database: Database, actor: Actor, kind:
         else issues.push(...rowIssues.map((issue) => ({ file: fileName, row: entry.row, ...issue })));
         if ((index + 1) % 5000 === 0) onProgress(`${fileName}: validated ${index + 1}/${parsed.length} rows`);
       }
-      const report: ImportReport = { kind: kind.name, file: fileName, rows: parsed.length, written: 0, skipped: parsed.length - valid.length, issues };
+      const report: ImportReport = { kind: kind.name, file: fileName, rows: parsed.length, written: 0, created: 0, updated: 0, skipped: parsed.length - valid.length, issues };
       if (issues.length > 0 && !options.skipInvalid) throw new RollBack(report);
       for (let start = 0; start < valid.length; start += 5000) {
-        await kind.write(tx, actor, valid.slice(start, start + 5000));
+        const written = await kind.write(tx, actor, valid.slice(start, start + 5000));
+        report.created += written.inserted;
+        report.updated += written.updated;
         report.written = Math.min(valid.length, start + 5000);
         onProgress(`${fileName}: wrote ${report.written}/${valid.length} rows`);
       }
@@ -125,7 +131,7 @@ function checkHeader(kind: { columns: readonly string[]; required: readonly stri
 }
 
 function emptyReport(kind: { name: string }, file: string, issues: ImportIssue[]): ImportReport {
-  return { kind: kind.name, file, rows: 0, written: 0, skipped: 0, issues };
+  return { kind: kind.name, file, rows: 0, written: 0, created: 0, updated: 0, skipped: 0, issues };
 }
 
 export async function exportTable<Input>(database: Database, actor: Actor, kind: ImportKind<Input>, format: TableFormat): Promise<Buffer> {

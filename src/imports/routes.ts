@@ -4,9 +4,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import type { Database } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
-import { staffSecurity } from '../http/schemas.ts';
+import { HTML, staffSecurity } from '../http/schemas.ts';
+import { formField, uploadedFile, type UploadedFile } from '../http/upload.ts';
 import { describeIssue, exportTable, ImportRejected, importTable, templateTable } from './importer.ts';
 import { importKind, importKindNames, type ImportKindName } from './kinds.ts';
+import { importPage } from './pages.tsx';
 
 const KindParam = Type.Object({ kind: Type.Union(importKindNames.map((name) => Type.Literal(name))) });
 const FormatParam = Type.Object({
@@ -15,6 +17,8 @@ const FormatParam = Type.Object({
 });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TAGS = ['imports'];
+const editors = requireRole('administrator', 'evaluator');
+const isKind = (value: string): value is ImportKindName => (importKindNames as string[]).includes(value);
 
 export function rejectedProblem(error: ImportRejected): Problem {
   return new Problem(
@@ -83,6 +87,60 @@ export const importRoutes: FastifyPluginAsync<{ database: Database }> = async (a
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX)
         .header('content-disposition', `attachment; filename="${kind}-template.${format}"`)
         .send(file);
+    },
+  );
+
+  // ------------------------------------------------------------ staff page (no JavaScript needed)
+  app.get(
+    '/imports',
+    {
+      preHandler: editors,
+      schema: {
+        tags: ['pages'],
+        summary: 'Import page: choose the kind, download its template, upload a CSV or XLSX file (HTML)',
+        querystring: Type.Object({ kind: Type.Optional(Type.Union(importKindNames.map((name) => Type.Literal(name)))) }),
+        produces: [HTML],
+      },
+    },
+    async (request, reply) => {
+      const { kind } = request.query as { kind?: ImportKindName };
+      return reply.type(HTML).send(importPage(request.pageContext(reply), { kind }));
+    },
+  );
+
+  app.post(
+    '/imports',
+    {
+      preHandler: editors,
+      schema: {
+        tags: ['pages'],
+        summary: 'Import an uploaded file (multipart form: kind, file, skip_invalid, _csrf); shows what was written or every problem (HTML)',
+        consumes: ['multipart/form-data'],
+        produces: [HTML],
+      },
+    },
+    async (request, reply) => {
+      const kindField = formField(request, 'kind');
+      if (!isKind(kindField)) throw new Problem(400, `Choose what the file holds: one of ${importKindNames.join(', ')}`, [{ field: 'kind', message: `expected one of ${importKindNames.join(', ')}` }]);
+      const state = { kind: kindField, skipInvalid: formField(request, 'skip_invalid') === 'yes' };
+      const ctx = request.pageContext(reply);
+      let file: UploadedFile;
+      try {
+        file = await uploadedFile(request, 'file', ['.csv', '.xlsx']);
+      } catch (error) {
+        // No file, an empty one or the wrong type: the form again, the problem next to the file field.
+        if (error instanceof Problem && (error.status === 400 || error.status === 415)) {
+          return reply.code(error.status).type(HTML).send(importPage(ctx, { ...state, fileError: error.detail }));
+        }
+        throw error;
+      }
+      try {
+        const report = await importTable(database, request.actor!, importKind(state.kind), { fileName: file.fileName, bytes: file.bytes, skipInvalid: state.skipInvalid });
+        return reply.type(HTML).send(importPage(ctx, state, { kind: state.kind, outcome: 'written', report }));
+      } catch (error) {
+        if (!(error instanceof ImportRejected)) throw error;
+        return reply.code(422).type(HTML).send(importPage(ctx, state, { kind: state.kind, outcome: 'rejected', report: error.report }));
+      }
     },
   );
 };

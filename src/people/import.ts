@@ -59,7 +59,7 @@ export const participantImport: ImportKind<ParticipantInput> = {
     };
   },
   async write(tx, actor, inputs) {
-    await writeParticipants(tx, actor, inputs);
+    return writeParticipants(tx, actor, inputs);
   },
   async exportRows(tx, actor) {
     const permitted = mayHandlePersonalData(actor);
@@ -99,7 +99,7 @@ export const enrolmentImport: ImportKind<EnrolmentInput> = {
     return (input) => checkEnrolment(input, participants, activities);
   },
   async write(tx, actor, inputs) {
-    await writeEnrolments(tx, actor.orgId, inputs);
+    return writeEnrolments(tx, actor.orgId, inputs);
   },
   async exportRows(tx) {
     return (await repository.listEnrolments(tx)).map((e) => [e.participantCode, e.activityCode, e.role, e.status, e.completionDate ?? '', e.sponsor ?? '']);

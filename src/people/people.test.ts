@@ -18,13 +18,14 @@ import { ageBandOf, constituentGroupOf, disabilityStatusOf } from './vocabulary.
 describe('inclusion derivations', () => {
   it('maps countries to M49 regions and UN development groups', () => {
     assert.equal(countryCodes.length, 249);
-    assert.deepEqual(countryInfo('SN'), { code: 'SN', region: 'africa', subRegion: 'sub_saharan_africa', ldc: true, lldc: false, sids: false });
+    assert.deepEqual(countryInfo('SN'), { code: 'SN', region: 'africa', subRegion: 'sub_saharan_africa', ldcUntil: '', lldc: false, sids: false });
     assert.equal(countryInfo('NP')!.lldc, true);
     assert.equal(countryInfo('NP')!.subRegion, 'southern_asia');
     assert.equal(countryInfo('FJ')!.sids, true);
     assert.equal(countryInfo('FJ')!.region, 'oceania');
     assert.equal(countryInfo('MX')!.subRegion, 'latin_america_caribbean');
-    assert.equal(countryInfo('BT')!.ldc, false, 'Bhutan graduated in 2023');
+    assert.equal(countryInfo('BT')!.ldcUntil, '2023-12-13', 'Bhutan graduated in 2023');
+    assert.equal(countryInfo('FR')!.ldcUntil, null);
     assert.equal(countryInfo('ZZ'), undefined);
   });
 
@@ -72,13 +73,17 @@ describe('participants and enrolments', () => {
     const report = await importTable(database, admin, participantImport, { fileName: 'p.csv', bytes: Buffer.from('\uFEFF' + participantsCsv) });
     assert.equal(report.written, 3);
     const stored = await database.withOrg(admin.orgId, (tx) =>
-      rows<Record<string, unknown>>(tx, sql`select code, region, sub_region, ldc, lldc, sids, constituent_group, disability_status from participants order by code`),
+      rows<Record<string, unknown>>(tx, sql`select code, region, sub_region, tracer_ldc_on(nationality, date '2026-11-23') as ldc, lldc, sids, constituent_group, disability_status from participants order by code`),
     );
     assert.deepEqual(stored, [
       { code: 'P-001', region: 'africa', sub_region: 'sub_saharan_africa', ldc: true, lldc: false, sids: false, constituent_group: 'government', disability_status: 'without_disability' },
       { code: 'P-002', region: 'asia', sub_region: 'southern_asia', ldc: true, lldc: true, sids: false, constituent_group: 'workers', disability_status: 'with_disability' },
       { code: 'P-003', region: 'oceania', sub_region: 'melanesia', ldc: false, lldc: false, sids: true, constituent_group: 'employers', disability_status: 'unknown' },
     ]);
+    const afterGraduation = await database.withOrg(admin.orgId, (tx) =>
+      rows<{ code: string; ldc: boolean }>(tx, sql`select code, tracer_ldc_on(nationality, date '2026-11-24') as ldc from participants order by code`),
+    );
+    assert.deepEqual(afterGraduation.map((row) => row.ldc), [true, false, false], 'Nepal graduates on 24 November 2026');
   });
 
   it('hides personal data from a transaction that has not opened it, even for its own organisation', async () => {

@@ -42,10 +42,13 @@ export const participants = pgTable(
     birthYear: integer('birth_year'),
     nationality: text('nationality'),
     residenceCountry: text('residence_country'),
-    /** Derived from nationality (M49 and UN lists) on write. */
+    /**
+     * Derived from nationality (M49 and UN lists) on write. LDC status is not stored: it changes with
+     * graduations, so it is derived for a date with tracer_ldc_on(nationality, date) in SQL or
+     * isLdcOn in reference/m49.ts.
+     */
     region: text('region'),
     subRegion: text('sub_region'),
-    ldc: boolean('ldc'),
     lldc: boolean('lldc'),
     sids: boolean('sids'),
     organisationName: text('organisation_name'),

@@ -7,7 +7,7 @@ import { auditLog } from '../accounts/schema.ts';
 import type { Tx } from '../db/database.ts';
 import type { FieldIssue } from '../catalogue/service.ts';
 import { activityIdsByCode } from '../catalogue/repository.ts';
-import { countryInfo } from './reference/m49.ts';
+import { countriesIn, countryInfo } from './reference/m49.ts';
 import * as repository from './repository.ts';
 import type { ParticipantValues } from './repository.ts';
 import {
@@ -116,7 +116,6 @@ export function toParticipantValues(input: ParticipantInput): ParticipantValues 
     residenceCountry: input.residenceCountry?.toUpperCase() ?? null,
     region: info?.region ?? null,
     subRegion: info?.subRegion ?? null,
-    ldc: info ? info.ldc : null,
     lldc: info ? info.lldc : null,
     sids: info ? info.sids : null,
     organisationName: input.organisation ?? null,
@@ -136,9 +135,18 @@ export function toParticipantValues(input: ParticipantInput): ParticipantValues 
 }
 
 /** Writes validated participants; personal data only when the actor's role permits it. */
-export async function writeParticipants(tx: Tx, actor: Actor, inputs: ParticipantInput[]): Promise<number> {
-  const ids = await repository.upsertParticipants(tx, actor.orgId, inputs.map(toParticipantValues));
-  const withPersonalData = inputs.filter((input) => input.givenName != null || input.familyName != null || input.email != null || input.phone != null);
+export async function writeParticipants(
+  tx: Tx,
+  actor: Actor,
+  inputs: ParticipantInput[],
+  /** 'replace': write the personal data of every input, clearing fields left empty (the edit form). */
+  personalData: 'merge' | 'replace' = 'merge',
+): Promise<{ inserted: number; updated: number }> {
+  const { ids, inserted } = await repository.upsertParticipants(tx, actor.orgId, inputs.map(toParticipantValues));
+  const withPersonalData =
+    personalData === 'replace' && mayHandlePersonalData(actor)
+      ? inputs
+      : inputs.filter((input) => input.givenName != null || input.familyName != null || input.email != null || input.phone != null);
   if (withPersonalData.length > 0) {
     if (!mayHandlePersonalData(actor)) throw new PeopleError([{ field: 'given_name', message: 'your role may not write personal data' }]);
     await repository.openPersonalData(tx);
@@ -154,7 +162,7 @@ export async function writeParticipants(tx: Tx, actor: Actor, inputs: Participan
       })),
     );
   }
-  return inputs.length;
+  return { inserted, updated: inputs.length - inserted };
 }
 
 export class PeopleError extends Error {
@@ -163,18 +171,24 @@ export class PeopleError extends Error {
   }
 }
 
-export async function saveParticipant(tx: Tx, actor: Actor, input: ParticipantInput) {
+export async function saveParticipant(tx: Tx, actor: Actor, input: ParticipantInput, options: { mustBeNew?: boolean; personalData?: 'merge' | 'replace' } = {}) {
   const issues = checkParticipant(input);
+  if (!mayHandlePersonalData(actor) && [input.givenName, input.familyName, input.email, input.phone].some((value) => value != null)) {
+    issues.push({ field: 'given_name', message: 'your role may not write personal data' });
+  }
+  if (options.mustBeNew && issues.length === 0 && (await repository.participantIdsByCode(tx, [input.participantId])).size > 0) {
+    issues.push({ field: 'participant_id', message: `a participant with id "${input.participantId}" already exists; open it to edit it` });
+  }
   if (issues.length > 0) throw new PeopleError(issues);
-  await writeParticipants(tx, actor, [input]);
+  await writeParticipants(tx, actor, [input], options.personalData);
   const id = (await repository.participantIdsByCode(tx, [input.participantId])).get(input.participantId)!;
   return (await repository.findParticipant(tx, id))!;
 }
 
-export async function writeEnrolments(tx: Tx, orgId: string, inputs: EnrolmentInput[]): Promise<number> {
+export async function writeEnrolments(tx: Tx, orgId: string, inputs: EnrolmentInput[]): Promise<{ inserted: number; updated: number }> {
   const participantIds = await repository.participantIdsByCode(tx, [...new Set(inputs.map((input) => input.participantId))]);
   const activityIds = await activityIdsByCode(tx, [...new Set(inputs.map((input) => input.activityCode))]);
-  await repository.upsertEnrolments(
+  const inserted = await repository.upsertEnrolments(
     tx,
     orgId,
     inputs.map((input) => ({
@@ -186,7 +200,7 @@ export async function writeEnrolments(tx: Tx, orgId: string, inputs: EnrolmentIn
       completionDate: input.completionDate ?? null,
     })),
   );
-  return inputs.length;
+  return { inserted, updated: inputs.length - inserted };
 }
 
 export async function saveEnrolment(tx: Tx, orgId: string, input: EnrolmentInput): Promise<void> {
@@ -205,6 +219,46 @@ export async function listParticipantsWithPersonalData(tx: Tx, actor: Actor, rea
     await tx.insert(auditLog).values({ orgId: actor.orgId, actorUserId: actor.userId, action: 'personal_data.export', target: 'participants' });
   }
   return repository.listParticipantsWithPersonalData(tx);
+}
+
+export interface ParticipantSearch {
+  gender?: string;
+  /** An M49 region or sub-region of the country of residence. */
+  residenceRegion?: string;
+  residenceCountry?: string;
+  constituentGroup?: string;
+  disabilityStatus?: string;
+  activityId?: string;
+}
+
+export const PARTICIPANTS_PAGE_SIZE = 50;
+
+/** One page of participants; names, e-mails and phones only for permitted roles. */
+export async function searchParticipants(tx: Tx, actor: Actor, search: ParticipantSearch, page: number) {
+  const permitted = mayHandlePersonalData(actor);
+  if (permitted) await repository.openPersonalData(tx);
+  let residenceCountries: string[] | undefined;
+  if (search.residenceCountry) residenceCountries = [search.residenceCountry.toUpperCase()];
+  if (search.residenceRegion) {
+    const inRegion = countriesIn(search.residenceRegion);
+    residenceCountries = residenceCountries ? residenceCountries.filter((code) => inRegion.includes(code)) : inRegion;
+  }
+  const result = await repository.searchParticipants(
+    tx,
+    { gender: search.gender, residenceCountries, constituentGroup: search.constituentGroup, disabilityStatus: search.disabilityStatus, activityId: search.activityId },
+    { offset: (page - 1) * PARTICIPANTS_PAGE_SIZE, limit: PARTICIPANTS_PAGE_SIZE },
+    permitted,
+  );
+  return { ...result, page, pageSize: PARTICIPANTS_PAGE_SIZE, showsPersonalData: permitted };
+}
+
+/** A participant with its personal data when the actor's role permits reading it. */
+export async function participantForEditing(tx: Tx, actor: Actor, id: string) {
+  const participant = await repository.findParticipant(tx, id);
+  if (!participant) return undefined;
+  if (!mayHandlePersonalData(actor)) return { participant, personal: undefined };
+  await repository.openPersonalData(tx);
+  return { participant, personal: await repository.findPersonalData(tx, id) };
 }
 
 export const { listParticipants, findParticipant, listEnrolments, activityBreakdown, participantIdsByCode } = repository;

@@ -85,7 +85,7 @@ describe('privacy operations', () => {
 
   async function attributes() {
     return database.withOrg(org.id, (tx) =>
-      rows(tx, sql`select id, gender::text, birth_year, nationality, region, ldc, constituent_group::text, disability_status::text from participants order by id`),
+      rows(tx, sql`select id, gender::text, birth_year, nationality, region, tracer_ldc_on(nationality, current_date) as ldc, constituent_group::text, disability_status::text from participants order by id`),
     );
   }
 

@@ -12,9 +12,12 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export async function startTestServer(database: Database, overrides: Partial<Config> = {}): Promise<TestServer> {
+export async function startTestServer(
+  database: Database,
+  { uploadLimitBytes, ...overrides }: Partial<Config> & { uploadLimitBytes?: number } = {},
+): Promise<TestServer> {
   const config: Config = { ...loadConfig({}), database: { kind: 'pglite' as const, dataDir: '' }, ...overrides };
-  const app = await buildServer({ database, config });
+  const app = await buildServer({ database, config, ...(uploadLimitBytes === undefined ? {} : { uploadLimitBytes }) });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };

@@ -7,7 +7,10 @@
 //   https://unstats.un.org/unsd/methodology/m49/ (sub-region level; Taiwan is placed in Eastern Asia
 //   and Antarctica has no region, as in M49).
 // - LDC: UN-OHRLLS / CDP list of 44 LDCs after the graduation of São Tomé and Príncipe (Dec 2024),
-//   https://www.un.org/ohrlls/content/list-ldcs
+//   https://www.un.org/ohrlls/content/list-ldcs, with the graduation dates (past and scheduled) from
+//   UN DESA / Committee for Development Policy, "LDC graduation",
+//   https://www.un.org/development/desa/dpad/least-developed-country-category/ldc-graduation.html
+//   — see LDC_GRADUATIONS below. LDC status therefore depends on a date: use `isLdcOn`.
 // - LLDC: UN-OHRLLS list of 32 LLDCs, https://www.un.org/ohrlls/content/list-lldcs
 // - SIDS: UN-OHRLLS list of 39 UN-member SIDS and 18+ associate members (both flagged),
 //   https://www.un.org/ohrlls/content/list-sids
@@ -49,14 +52,48 @@ export type SubRegion = keyof typeof subRegions;
 /** Countries in no M49 region. */
 const WITHOUT_REGION = ['AQ'];
 
+/** Countries on the UN LDC list on 22 November 2026 (44), including those with a scheduled graduation. */
 const LDC = `AO BJ BF BI CF TD KM CD DJ ER ET GM GN GW LS LR MG MW ML MR MZ NE RW SN SL SO SS SD TG UG TZ ZM
   AF BD KH LA MM NP TL YE HT KI SB TV`;
+
+/**
+ * The day each country stops being an LDC (graduation takes effect on that day), past and scheduled.
+ * Source: UN DESA/CDP LDC graduation page (above), checked 22 November 2026.
+ * - Bangladesh, Lao PDR and Nepal: 24 November 2026 (General Assembly resolution 76/8 of
+ *   24 November 2021, after a five-year preparatory period).
+ * - Solomon Islands: 13 December 2027 (scheduled).
+ * - Graduated since 2007, kept so that activities before their graduation count them as LDCs:
+ *   Cabo Verde 20 Dec 2007, Maldives 1 Jan 2011, Samoa 1 Jan 2014, Equatorial Guinea 4 Jun 2017,
+ *   Vanuatu 4 Dec 2020, Bhutan 13 Dec 2023, São Tomé and Príncipe 13 Dec 2024.
+ * Not modelled: dates of inclusion in the list (the last was South Sudan, 2012) — for dates before
+ * 2012 South Sudan counts as an LDC — and graduations before 2007 (Botswana, 1994).
+ */
+export const LDC_GRADUATIONS: Readonly<Record<string, string>> = {
+  CV: '2007-12-20',
+  MV: '2011-01-01',
+  WS: '2014-01-01',
+  GQ: '2017-06-04',
+  VU: '2020-12-04',
+  BT: '2023-12-13',
+  ST: '2024-12-13',
+  BD: '2026-11-24',
+  LA: '2026-11-24',
+  NP: '2026-11-24',
+  SB: '2027-12-13',
+};
+export const LDC_SOURCE = {
+  list: 'https://www.un.org/ohrlls/content/list-ldcs',
+  graduations: 'https://www.un.org/development/desa/dpad/least-developed-country-category/ldc-graduation.html',
+  checked: '2026-11-22',
+} as const;
+
 const LLDC = `BW BF BI CF TD ET LS MW ML NE RW SS UG ZM ZW SZ AF AM AZ BT KZ KG LA MN NP TJ TM UZ MK MD BO PY`;
 const SIDS = `AG BS BH BB BZ CV KM CU DM DO FJ GD GW GY HT JM KI MV MH FM MU NR PW PG WS ST SC SG SB KN LC VC SR TL TO TT TV VU
   AS AI AW BM VG KY CK CW PF GP GU MQ MS NC NU PR MP SX TC VI`;
 
 const codes = (list: string) => new Set(list.split(/\s+/).filter((code) => code !== ''));
-const ldcSet = codes(LDC);
+/** Every country that is, or was at some date since 2007, a least developed country. */
+const ldcEverSet = new Set([...codes(LDC), ...Object.keys(LDC_GRADUATIONS)]);
 const lldcSet = codes(LLDC);
 const sidsSet = codes(SIDS);
 
@@ -64,7 +101,11 @@ export interface CountryInfo {
   code: string;
   region: Region | null;
   subRegion: SubRegion | null;
-  ldc: boolean;
+  /**
+   * LDC membership is a matter of date (see isLdcOn): null when the country has not been an LDC
+   * since 2007; otherwise the day it graduates (graduated), or '' while no graduation is scheduled.
+   */
+  ldcUntil: string | null;
   lldc: boolean;
   sids: boolean;
 }
@@ -72,10 +113,22 @@ export interface CountryInfo {
 const countryTable = new Map<string, CountryInfo>();
 for (const [subRegion, entry] of Object.entries(subRegions) as Array<[SubRegion, (typeof subRegions)[SubRegion]]>) {
   for (const code of codes(entry.countries)) {
-    countryTable.set(code, { code, region: entry.region, subRegion, ldc: ldcSet.has(code), lldc: lldcSet.has(code), sids: sidsSet.has(code) });
+    countryTable.set(code, {
+      code,
+      region: entry.region,
+      subRegion,
+      ldcUntil: ldcEverSet.has(code) ? (LDC_GRADUATIONS[code] ?? '') : null,
+      lldc: lldcSet.has(code),
+      sids: sidsSet.has(code),
+    });
   }
 }
-for (const code of WITHOUT_REGION) countryTable.set(code, { code, region: null, subRegion: null, ldc: false, lldc: false, sids: false });
+for (const code of WITHOUT_REGION) countryTable.set(code, { code, region: null, subRegion: null, ldcUntil: null, lldc: false, sids: false });
+
+/** The countries of an M49 region or sub-region (empty for an unknown name). */
+export function countriesIn(regionOrSubRegion: string): string[] {
+  return [...countryTable.values()].filter((info) => info.region === regionOrSubRegion || info.subRegion === regionOrSubRegion).map((info) => info.code);
+}
 
 /** Every ISO 3166-1 alpha-2 code, sorted. */
 export const countryCodes: readonly string[] = [...countryTable.keys()].sort();
@@ -87,6 +140,31 @@ export function isCountryCode(value: string): boolean {
 /** M49 and development-group facts about a country; undefined for an unknown code. */
 export function countryInfo(code: string): CountryInfo | undefined {
   return countryTable.get(code.toUpperCase());
+}
+
+/**
+ * Whether a country was on the UN list of least developed countries on a date (YYYY-MM-DD): a
+ * graduating country stops being an LDC on its graduation day. For analytics, pass the date the
+ * question is about — the activity's start date for enrolment-level counts — never "today" once
+ * and stored: the same participant from Nepal is an LDC national in a 2025 workshop and not in a
+ * 2027 one. The database has the same rule as `tracer_ldc_on(country, date)` (migration; a test
+ * checks that both agree for every country).
+ */
+export function isLdcOn(code: string | null, date: string): boolean {
+  if (!code) return false;
+  const until = countryTable.get(code.toUpperCase())?.ldcUntil;
+  if (until === null || until === undefined) return false;
+  return until === '' || date < until;
+}
+
+/** Today's date (UTC) as YYYY-MM-DD. */
+export function todayUtc(): string {
+  return new Date().toISOString().slice(0, 10);
+}
+
+/** The countries that were LDCs at some date since 2007, with their graduation day (null: none scheduled). */
+export function ldcTimeline(): Array<{ code: string; graduated: string | null }> {
+  return [...countryTable.values()].filter((info) => info.ldcUntil !== null).map((info) => ({ code: info.code, graduated: info.ldcUntil || null }));
 }
 
 const displayNames = new Map<string, Intl.DisplayNames>();

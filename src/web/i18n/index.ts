@@ -28,6 +28,9 @@ import responsesFr from '../../responses/messages/fr.json' with { type: 'json' }
 import evidenceEn from '../../evidence/messages/en.json' with { type: 'json' };
 import evidenceEs from '../../evidence/messages/es.json' with { type: 'json' };
 import evidenceFr from '../../evidence/messages/fr.json' with { type: 'json' };
+import importsEn from '../../imports/messages/en.json' with { type: 'json' };
+import importsEs from '../../imports/messages/es.json' with { type: 'json' };
+import importsFr from '../../imports/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -40,6 +43,7 @@ export const domainMessages = {
   instruments: { en: instrumentsEn, fr: instrumentsFr, es: instrumentsEs },
   responses: { en: responsesEn, fr: responsesFr, es: responsesEs },
   evidence: { en: evidenceEn, fr: evidenceFr, es: evidenceEs },
+  imports: { en: importsEn, fr: importsFr, es: importsEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
