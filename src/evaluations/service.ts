@@ -43,7 +43,9 @@ export function ensureFound<T>(row: T | undefined, what: string): T {
 
 // ---------------------------------------------------------------- evaluations
 
-export type EvaluationInput = Partial<EvaluationValues> & Pick<EvaluationValues, 'title' | 'mode' | 'kind'>;
+/** What an evaluation is written from: its columns and, optionally, its scope (catalogue activity ids). */
+export type EvaluationFields = EvaluationValues & { scopeActivityIds?: string[] | undefined };
+export type EvaluationInput = Partial<EvaluationFields> & Pick<EvaluationValues, 'title' | 'mode' | 'kind'>;
 
 function checkDates(values: Partial<EvaluationValues>): void {
   if (values.startDate && values.endDate && values.endDate < values.startDate) {
@@ -54,17 +56,33 @@ function checkDates(values: Partial<EvaluationValues>): void {
   }
 }
 
-export async function createEvaluation(tx: Tx, orgId: string, input: EvaluationInput): Promise<EvaluationRow> {
-  if (input.title.trim() === '') throw new EvaluationError('invalid', 'The title must not be empty', 'title');
-  checkDates(input);
-  return repo.insertEvaluation(tx, orgId, { ...input, title: input.title.trim() });
+/** Sets the activities an evaluation covers; every id must be an activity of the organisation's catalogue. */
+export async function setScope(tx: Tx, evaluationId: string, activityIds: string[]): Promise<void> {
+  const unknown = await repo.replaceScope(tx, evaluationId, activityIds);
+  if (unknown.length > 0) {
+    throw new EvaluationError('invalid', `Not an activity of the catalogue: ${unknown.join(', ')}`, 'scopeActivityIds');
+  }
 }
 
-export async function updateEvaluation(tx: Tx, id: string, patch: Partial<EvaluationValues>): Promise<EvaluationRow> {
+export async function createEvaluation(tx: Tx, orgId: string, input: EvaluationInput): Promise<EvaluationRow> {
+  const { scopeActivityIds, ...values } = input;
+  if (values.title.trim() === '') throw new EvaluationError('invalid', 'The title must not be empty', 'title');
+  checkDates(values);
+  const created = await repo.insertEvaluation(tx, orgId, { ...values, title: values.title.trim() });
+  if (scopeActivityIds === undefined || scopeActivityIds.length === 0) return created;
+  await setScope(tx, created.id, scopeActivityIds);
+  return ensureFound(await repo.findEvaluation(tx, created.id), 'evaluation');
+}
+
+export async function updateEvaluation(tx: Tx, id: string, patch: Partial<EvaluationFields>): Promise<EvaluationRow> {
+  const { scopeActivityIds, ...values } = patch;
   const current = ensureFound(await repo.findEvaluation(tx, id), 'evaluation');
-  checkDates({ ...current, ...patch });
-  if (patch.status !== undefined && patch.status !== current.status) await checkStatusChange(tx, current, patch.status);
-  return ensureFound(await repo.updateEvaluationRow(tx, id, patch), 'evaluation');
+  if (values.title !== undefined && values.title.trim() === '') throw new EvaluationError('invalid', 'The title must not be empty', 'title');
+  checkDates({ ...current, ...values });
+  if (values.status !== undefined && values.status !== current.status) await checkStatusChange(tx, current, values.status);
+  await repo.updateEvaluationRow(tx, id, values);
+  if (scopeActivityIds !== undefined) await setScope(tx, id, scopeActivityIds);
+  return ensureFound(await repo.findEvaluation(tx, id), 'evaluation');
 }
 
 async function checkStatusChange(tx: Tx, evaluation: EvaluationRow, to: EvaluationStatus): Promise<void> {
