@@ -101,6 +101,11 @@ export async function insertFinding(tx: Tx, orgId: string, values: FindingValues
   return row!;
 }
 
+export async function updateFindingRow(tx: Tx, id: string, values: Partial<FindingValues>): Promise<FindingRow | undefined> {
+  const [row] = await tx.update(findings).set(values).where(eq(findings.id, id)).returning();
+  return row;
+}
+
 export async function deleteFindingRow(tx: Tx, id: string): Promise<boolean> {
   return (await tx.delete(findings).where(eq(findings.id, id)).returning({ id: findings.id })).length > 0;
 }
@@ -204,6 +209,11 @@ export async function updateLessonRow(tx: Tx, id: string, values: Partial<Lesson
 
 export async function deleteLessonRow(tx: Tx, id: string): Promise<boolean> {
   return (await tx.delete(lessons).where(eq(lessons.id, id)).returning({ id: lessons.id })).length > 0;
+}
+
+export async function findLesson(tx: Tx, id: string): Promise<LessonRow | undefined> {
+  const [row] = await tx.select().from(lessons).where(eq(lessons.id, id));
+  return row;
 }
 
 export async function lessonsOf(tx: Tx, evaluationId: string): Promise<LessonRow[]> {

@@ -36,4 +36,10 @@ export const activityLabelsFromCatalogue: ActivityLookup = {
     );
     return new Map(found.map((row) => [row.id, row.label]));
   },
+  async options(tx: Tx): Promise<Array<{ id: string; label: string }>> {
+    return rows<{ id: string; label: string }>(
+      tx,
+      sql`select id, code || ' · ' || title as label from activities order by start_date desc nulls last, code limit 1000`,
+    );
+  },
 };
