@@ -63,7 +63,7 @@ export async function replaceScope(tx: Tx, evaluationId: string, activityIds: st
     tx,
     sql`insert into evaluation_scope_activities (org_id, evaluation_id, activity_id)
         select e.org_id, e.id, a.id from evaluations e join activities a on a.org_id = e.org_id
-         where e.id = ${evaluationId} and a.id = any(${activityIds}::uuid[])
+         where e.id = ${evaluationId} and a.id in ${activityIds}
         on conflict do nothing
         returning activity_id::text as "activityId"`,
   );

@@ -32,7 +32,7 @@ export const activityLabelsFromCatalogue: ActivityLookup = {
     if (activityIds.length === 0) return new Map();
     const found = await rows<{ id: string; label: string }>(
       tx,
-      sql`select id, code || ' · ' || title as label from activities where id = any(${activityIds}::uuid[])`,
+      sql`select id, code || ' · ' || title as label from activities where id in ${activityIds}`,
     );
     return new Map(found.map((row) => [row.id, row.label]));
   },

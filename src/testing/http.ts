@@ -78,13 +78,22 @@ export class TestClient {
     });
   }
 
+  /** Posts a multipart/form-data form (an upload); `fields` should include `_csrf` as a browser form would. */
+  async upload(path: string, fields: Record<string, string>, file: { field: string; name: string; content: string | Buffer; type?: string }): Promise<Response<string>> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    form.append(file.field, new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)], { type: file.type ?? 'application/octet-stream' }), file.name);
+    return this.request<string>('POST', path, form);
+  }
+
   async request<T = unknown>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Response<T>> {
     const finalHeaders: Record<string, string> = { ...headers };
     if (this.cookies.size > 0) finalHeaders.cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     if (this.bearer) finalHeaders.authorization = `Bearer ${this.bearer}`;
     if (this.csrfToken && method !== 'GET') finalHeaders['x-csrf-token'] = this.csrfToken;
-    let payload: string | undefined;
+    let payload: string | FormData | undefined;
     if (body instanceof URLSearchParams) payload = body.toString();
+    else if (body instanceof FormData) payload = body; // fetch sets the multipart content type and boundary
     else if (body !== undefined) {
       payload = JSON.stringify(body);
       finalHeaders['content-type'] ??= 'application/json';
