@@ -27,7 +27,7 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
   });
 
   app.get('/evaluations/new', { preHandler: canWrite, schema: { tags: PAGE, summary: 'Guided entry of an evaluation summary (HTML)' } }, async (request, reply) =>
-    reply.type(HTML).send(guidedFormPage(request.pageContext(reply), initialGuidedValues())),
+    reply.type(HTML).send(guidedFormPage(request.pageContext(reply), initialGuidedValues(), [], await inOrg(request, (tx) => service.vocabulary(tx)))),
   );
 
   app.post(
@@ -35,8 +35,9 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
     { preHandler: canWrite, schema: { tags: PAGE, summary: 'Save a guided evaluation summary (HTML form)', body: FormBody } },
     async (request, reply) => {
       const values = formValues(request.body as Record<string, string | string[]>);
-      const read = readGuidedForm(values);
-      if (!read.ok) return reply.code(422).type(HTML).send(guidedFormPage(request.pageContext(reply), values, read.errors));
+      const lists = await inOrg(request, (tx) => service.vocabulary(tx));
+      const read = readGuidedForm(values, lists.level);
+      if (!read.ok) return reply.code(422).type(HTML).send(guidedFormPage(request.pageContext(reply), values, read.errors, lists));
       const { entry } = read;
       const id = await inOrg(request, async (tx, actor) => {
         const evaluation = await service.createEvaluation(tx, actor.orgId, entry.evaluation);

@@ -129,7 +129,12 @@ export function evaluationListPage(ctx: PageContext, list: EvaluationRow[]): str
 
 // ---------------------------------------------------------------- guided entry form
 
-export function guidedFormPage(ctx: PageContext, values: GuidedFormValues, errors: Array<{ field: string; message: string }> = []): string {
+export function guidedFormPage(
+  ctx: PageContext,
+  values: GuidedFormValues,
+  errors: Array<{ field: string; message: string }> = [],
+  lists: Pick<Vocabulary, 'criterion' | 'level'> = { criterion: [...defaultCriteria], level: [...defaultLevels] },
+): string {
   const { t } = ctx;
   const value = (name: string) => values[name] ?? '';
   const text = (name: string, label: string, options: { required?: boolean; type?: 'text' | 'date'; hint?: string } = {}) => (
@@ -213,9 +218,9 @@ export function guidedFormPage(ctx: PageContext, values: GuidedFormValues, error
             {area('summary', t('eval.field.summary'), 5)}
             <fieldset class="checkboxes">
               <legend>{t('eval.field.criteria')}</legend>
-              {defaultCriteria.map((criterion) => (
+              {lists.criterion.map((criterion) => (
                 <label class="check">
-                  <input type="checkbox" name="criteria" value={criterion} checked={chosenCriteria.has(criterion)} /> {t(`eval.criterion.${criterion}`)}
+                  <input type="checkbox" name="criteria" value={criterion} checked={chosenCriteria.has(criterion)} /> {entryLabel(ctx, 'criterion', criterion)}
                 </label>
               ))}
             </fieldset>
@@ -231,7 +236,7 @@ export function guidedFormPage(ctx: PageContext, values: GuidedFormValues, error
                   <legend>{t('eval.recommendation.numbered', { number: n })}</legend>
                   {area(`rec${n}_text`, t('eval.field.text'), 2)}
                   {text(`rec${n}_addressees`, t('eval.field.addressees'), { hint: listHint })}
-                  {select(`rec${n}_level`, t('eval.field.level'), defaultLevels.map((l) => [l, t(`eval.level.${l}`)]))}
+                  {select(`rec${n}_level`, t('eval.field.level'), lists.level.map((l) => [l, entryLabel(ctx, 'level', l)]))}
                   {select(`rec${n}_priority`, t('eval.field.priority'), priorities.map((p) => [p, t(`eval.priority.${p}`)]))}
                 </fieldset>
               );
