@@ -279,6 +279,7 @@ function Evidence({ ctx, result }: { ctx: PageContext; result: IndicatorResult }
   const ci = result.ciLow !== null && result.ciHigh !== null ? ` [${result.ciLow.toFixed(2)}–${result.ciHigh.toFixed(2)}]` : '';
   return (
     <span>
+      {result.label && `${result.label}: `}
       {result.value.toFixed(2)}
       {ci} (n = {result.n})
     </span>

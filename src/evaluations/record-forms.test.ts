@@ -7,6 +7,10 @@ import { saveActivity } from '../catalogue/service.ts';
 import type { Database } from '../db/database.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, csrfFromPage, startTestServer, TestClient, TEST_PASSWORD, type TestServer } from '../testing/http.ts';
+import { translator } from '../web/i18n/index.ts';
+import type { IndicatorResultSource } from './indicator-results.ts';
+import { dossierPage } from './pages.tsx';
+import * as service from './service.ts';
 import type { EvaluationDossier } from './service.ts';
 
 describe('evaluation record forms', () => {
@@ -16,12 +20,14 @@ describe('evaluation record forms', () => {
   let evaluator: TestClient;
   let viewer: TestClient;
   let activityId: string;
+  let orgId: string;
   let id: string;
   let csrf: string;
 
   before(async () => {
     database = await createTestDatabase();
     const org = await createTestOrg(database, 'forms');
+    orgId = org.id;
     activityId = (await database.withOrg(org.id, (tx) => saveActivity(tx, org.id, { code: 'A901', title: 'Fair recruitment academy', modality: 'face_to_face' }))).id;
     server = await startTestServer(database);
     admin = await TestClient.signedIn(server.url, org.emails.administrator, TEST_PASSWORD);
@@ -313,6 +319,27 @@ describe('evaluation record forms', () => {
     const xlsx = await viewer.get(xlsxLink);
     assert.equal(xlsx.status, 200);
     assert.match(xlsx.headers.get('content-type') ?? '', /spreadsheetml/);
+  });
+
+  it('shows value, interval and n of an available indicator result, and the reason of an unavailable one', async () => {
+    const source: IndicatorResultSource = {
+      async resultFor(link) {
+        return link.indicatorKey === 'completion_rate'
+          ? { available: true, value: 0.72, ciLow: 0.65, ciHigh: 0.79, n: 164, label: 'Completion' }
+          : { available: false, reason: `no answers for ${link.period}` };
+      },
+    };
+    const html = await database.withOrg(orgId, async (tx) => {
+      const evidence = [
+        { indicatorKey: 'completion_rate', period: '2024', filters: {} },
+        { indicatorKey: 'application_rate', period: '2025', filters: {} },
+      ];
+      await service.addFinding(tx, orgId, id, { criterion: 'effectiveness', text: 'Evidence shown live', evidence });
+      const found = await service.getDossier(tx, id, { clock: () => new Date('2025-06-01'), indicators: source });
+      return dossierPage({ t: translator('en'), lang: 'en', actor: undefined, csrfToken: '', url: '/' }, found, new Map());
+    });
+    assert.match(html, /completion_rate<\/code> 2024 → <span>Completion: 0.72 \[0.65–0.79\] \(n = 164\)<\/span>/);
+    assert.match(html, /application_rate<\/code> 2025 → <span class="muted">not available \(no answers for 2025\)<\/span>/);
   });
 
   it('lets only administrators delete an evaluation from its page', async () => {
