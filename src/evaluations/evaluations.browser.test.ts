@@ -91,6 +91,23 @@ describe('entering an evaluation summary in a browser', () => {
     await accessible(page);
     await saveScreenshot(page, 'evaluations-dossier');
 
+    // A finding with indicator evidence through its form (a <details> opened by its summary, no script needed).
+    await page.locator('summary', { hasText: 'Add a finding' }).click();
+    await page.locator('#new-finding-criterion').selectOption('effectiveness');
+    await page.locator('#new-finding-text').fill('The target of 1.000 beneficiaries has been exceeded.');
+    await page.locator('#new-finding-key1').fill('beneficiaries_reached');
+    await page.locator('#new-finding-period1').fill('2011');
+    await page.locator('#new-finding-filters1').fill('country=Thailand');
+    await page.locator('form[action$="/findings"] button[type="submit"]').click();
+    const findings = page.locator('section[aria-labelledby="findings"] > ul');
+    await findings.getByText('beneficiaries_reached').waitFor();
+    assert.match(await findings.innerText(), /Effectiveness: The target of 1.000 beneficiaries has been exceeded\.[\s\S]*country=Thailand → not available/);
+
+    await page.getByRole('link', { name: 'Import and export recommendations and actions' }).click();
+    await page.getByRole('heading', { name: 'Import and export recommendations and actions' }).waitFor();
+    await accessible(page);
+    await page.goBack();
+
     await page.getByRole('link', { name: 'Lessons library' }).first().click();
     await page.getByLabel('Search').fill('commitment government');
     await page.getByRole('button', { name: 'Search' }).click();

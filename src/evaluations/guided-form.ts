@@ -47,7 +47,8 @@ const oneOf = <T extends string>(allowed: readonly T[], value: string | undefine
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
-export function readGuidedForm(values: GuidedFormValues): GuidedResult {
+/** `levels`: the organisation's recommendation levels (its editable list). */
+export function readGuidedForm(values: GuidedFormValues, levels: readonly string[] = defaultLevels): GuidedResult {
   const errors: Array<{ field: string; message: string }> = [];
   const date = (field: string) => {
     const value = values[field] ?? '';
@@ -87,7 +88,7 @@ export function readGuidedForm(values: GuidedFormValues): GuidedResult {
     recommendations.push({
       text,
       addressees: splitList(values[`rec${n}_addressees`]),
-      level: oneOf(defaultLevels, values[`rec${n}_level`], 'project'),
+      level: oneOf(levels, values[`rec${n}_level`], levels.includes('project') ? 'project' : (levels[0] ?? '')),
       priority: oneOf(priorities, values[`rec${n}_priority`], 'medium'),
     });
   }

@@ -23,10 +23,15 @@ export const indicatorEngineNotAvailable: IndicatorResultSource = {
 export interface ActivityLookup {
   /** Display codes/titles of the given activity ids; ids the catalogue does not know are left out. */
   describe(tx: Tx, activityIds: string[]): Promise<Map<string, string>>;
+  /** The activities a scope may choose from (id and display label), newest first. */
+  options(tx: Tx): Promise<Array<{ id: string; label: string }>>;
 }
 
 export const activitiesShownAsIds: ActivityLookup = {
   async describe() {
     return new Map();
+  },
+  async options() {
+    return [];
   },
 };

@@ -6,8 +6,9 @@ import { HTML, Uuid } from '../http/schemas.ts';
 import { IsoDate, LessonSearchQuery, FollowUpQuery, literals } from './api-schemas.ts';
 import { formValues, initialGuidedValues, readGuidedForm } from './guided-form.ts';
 import { dossierPage, evaluationListPage, followUpPage, guidedFormPage, lessonLibraryPage } from './pages.tsx';
-import { canRead, canWrite, followUpFilter, inOrg, lessonQuery, type EvaluationDeps } from './routes.ts';
-import { actionStatuses, responseDecisions } from './schema.ts';
+import { indicatorLink, many, type Form } from './record-routes.ts';
+import { canDelete, canRead, canWrite, followUpFilter, inOrg, lessonQuery, type EvaluationDeps } from './routes.ts';
+import { actionStatuses, priorities, responseDecisions, type Priority } from './schema.ts';
 import * as service from './service.ts';
 
 const PAGE = ['pages'];
@@ -26,7 +27,7 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
   });
 
   app.get('/evaluations/new', { preHandler: canWrite, schema: { tags: PAGE, summary: 'Guided entry of an evaluation summary (HTML)' } }, async (request, reply) =>
-    reply.type(HTML).send(guidedFormPage(request.pageContext(reply), initialGuidedValues())),
+    reply.type(HTML).send(guidedFormPage(request.pageContext(reply), initialGuidedValues(), [], await inOrg(request, (tx) => service.vocabulary(tx)))),
   );
 
   app.post(
@@ -34,8 +35,9 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
     { preHandler: canWrite, schema: { tags: PAGE, summary: 'Save a guided evaluation summary (HTML form)', body: FormBody } },
     async (request, reply) => {
       const values = formValues(request.body as Record<string, string | string[]>);
-      const read = readGuidedForm(values);
-      if (!read.ok) return reply.code(422).type(HTML).send(guidedFormPage(request.pageContext(reply), values, read.errors));
+      const lists = await inOrg(request, (tx) => service.vocabulary(tx));
+      const read = readGuidedForm(values, lists.level);
+      if (!read.ok) return reply.code(422).type(HTML).send(guidedFormPage(request.pageContext(reply), values, read.errors, lists));
       const { entry } = read;
       const id = await inOrg(request, async (tx, actor) => {
         const evaluation = await service.createEvaluation(tx, actor.orgId, entry.evaluation);
@@ -53,7 +55,11 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
       const found = await service.getDossier(tx, id, { clock, indicators });
       return { dossier: found, names: await activities.describe(tx, found.evaluation.scopeActivityIds) };
     });
-    return reply.type(HTML).send(dossierPage(request.pageContext(reply), dossier, names));
+    const writer = request.actor?.role === 'administrator' || request.actor?.role === 'evaluator';
+    const editing = writer
+      ? await inOrg(request, async (tx) => ({ vocabulary: await service.vocabulary(tx), activityOptions: await activities.options(tx) }))
+      : undefined;
+    return reply.type(HTML).send(dossierPage(request.pageContext(reply), dossier, names, editing));
   });
 
   app.post(
@@ -64,14 +70,23 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
         tags: PAGE,
         summary: 'Add a recommendation (HTML form)',
         params: idParams,
-        body: Type.Object({ text: Type.String({ minLength: 1, maxLength: 20_000 }), addressees: Type.Optional(Type.String({ maxLength: 2000 })), _csrf: Type.Optional(Type.String()) }),
+        body: Type.Object({
+          text: Type.String({ minLength: 1, maxLength: 20_000 }),
+          addressees: Type.Optional(Type.Array(Type.String({ maxLength: 2000 }), { maxItems: 100 })),
+          otherAddressees: Type.Optional(Type.String({ maxLength: 2000 })),
+          level: Type.Optional(Type.String({ maxLength: 100 })),
+          priority: Type.Optional(literals(priorities)),
+          _csrf: Type.Optional(Type.String()),
+        }),
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const body = request.body as { text: string; addressees?: string };
-      const addressees = (body.addressees ?? '').split(/[;,]/).map((a) => a.trim()).filter((a) => a !== '');
-      const created = await inOrg(request, (tx, actor) => service.addRecommendation(tx, actor.orgId, id, { text: body.text, addressees }));
+      const body = request.body as { text: string; addressees?: string[]; otherAddressees?: string; level?: string; priority?: Priority };
+      const addressees = [...new Set(many(body, 'addressees', /[;,]/).concat(many(body, 'otherAddressees', /[;,]/)))];
+      const created = await inOrg(request, (tx, actor) =>
+        service.addRecommendation(tx, actor.orgId, id, { text: body.text, addressees, level: body.level ?? '', priority: body.priority ?? 'medium' }),
+      );
       return redirectToEvaluation(reply, id, `#rec-${created.number}`);
     },
   );
@@ -132,16 +147,34 @@ export const evaluationPageRoutes: FastifyPluginAsync<EvaluationDeps> = async (a
             text: Type.String({ minLength: 1, maxLength: 5000 }),
             statusAfter: literals(actionStatuses),
             evidenceUrl: Type.Optional(Type.String({ maxLength: 2000 })),
+            indicatorKey: Type.Optional(Type.String({ maxLength: 200 })),
+            period: Type.Optional(Type.String({ maxLength: 50 })),
+            filters: Type.Optional(Type.String({ maxLength: 2000 })),
           }),
         ]),
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const body = request.body as service.ProgressUpdateInput & { evaluationId: string; evidenceUrl?: string };
-      const input = { ...body, evidenceUrl: body.evidenceUrl === '' ? undefined : body.evidenceUrl };
+      const body = request.body as service.ProgressUpdateInput & { evaluationId: string; evidenceUrl?: string; indicatorKey?: string; period?: string; filters?: string };
+      const { indicatorKey: _key, period: _period, filters: _filters, ...update } = body;
+      const input = {
+        ...update,
+        evidenceUrl: body.evidenceUrl === '' ? undefined : body.evidenceUrl,
+        evidenceIndicator: indicatorLink(body as unknown as Form, 'indicatorKey', 'period', 'filters') ?? undefined,
+      };
       await inOrg(request, (tx, actor) => service.addProgressUpdate(tx, actor.orgId, id, input, clock));
       return redirectToEvaluation(reply, body.evaluationId);
+    },
+  );
+
+  app.post(
+    '/recommendations/:id/delete',
+    { preHandler: canDelete, schema: { tags: PAGE, summary: 'Delete a recommendation and its actions (HTML form, administrators)', params: idParams, body: backTo } },
+    async (request, reply) => {
+      const { id } = request.params as { id: string };
+      await inOrg(request, (tx) => service.deleteRecommendation(tx, id));
+      return redirectToEvaluation(reply, (request.body as { evaluationId: string }).evaluationId, '#recommendations');
     },
   );
 

@@ -7,6 +7,7 @@ import type { EvaluationRow, LessonFacets } from './repository.ts';
 import {
   actionStatuses,
   contentLanguages,
+  dataSourceMethods,
   defaultCriteria,
   defaultLevels,
   evaluationKinds,
@@ -17,6 +18,19 @@ import {
   type ActionStatus,
 } from './schema.ts';
 import type { EvaluationDossier, FollowUpDashboard, LessonSearchResult } from './service.ts';
+import {
+  canDeletePages,
+  entryLabel,
+  FindingEditForm,
+  FindingForms,
+  LessonActions,
+  LessonAddForm,
+  QuestionForm,
+  RecordForms,
+  RemoveButton,
+  SampleForm,
+} from './record-forms.tsx';
+import type { Vocabulary } from './service.ts';
 import { GUIDED_LESSON_ROWS, GUIDED_PRACTICE_ROWS, GUIDED_RECOMMENDATION_ROWS, type GuidedFormValues } from './guided-form.ts';
 
 const canWrite = (ctx: PageContext) => ctx.actor?.role === 'administrator' || ctx.actor?.role === 'evaluator';
@@ -49,9 +63,17 @@ function SubNav({ ctx }: { ctx: PageContext }) {
         <li>
           <a href="/lessons">{t('eval.lessons.title')}</a>
         </li>
+        <li>
+          <a href="/evaluations/lists">{t('eval.lists.title')}</a>
+        </li>
         {canWrite(ctx) && (
           <li>
             <a href="/evaluations/new">{t('eval.new.title')}</a>
+          </li>
+        )}
+        {canWrite(ctx) && (
+          <li>
+            <a href="/evaluations/import">{t('eval.import.document_title')}</a>
           </li>
         )}
       </ul>
@@ -107,7 +129,12 @@ export function evaluationListPage(ctx: PageContext, list: EvaluationRow[]): str
 
 // ---------------------------------------------------------------- guided entry form
 
-export function guidedFormPage(ctx: PageContext, values: GuidedFormValues, errors: Array<{ field: string; message: string }> = []): string {
+export function guidedFormPage(
+  ctx: PageContext,
+  values: GuidedFormValues,
+  errors: Array<{ field: string; message: string }> = [],
+  lists: Pick<Vocabulary, 'criterion' | 'level'> = { criterion: [...defaultCriteria], level: [...defaultLevels] },
+): string {
   const { t } = ctx;
   const value = (name: string) => values[name] ?? '';
   const text = (name: string, label: string, options: { required?: boolean; type?: 'text' | 'date'; hint?: string } = {}) => (
@@ -191,9 +218,9 @@ export function guidedFormPage(ctx: PageContext, values: GuidedFormValues, error
             {area('summary', t('eval.field.summary'), 5)}
             <fieldset class="checkboxes">
               <legend>{t('eval.field.criteria')}</legend>
-              {defaultCriteria.map((criterion) => (
+              {lists.criterion.map((criterion) => (
                 <label class="check">
-                  <input type="checkbox" name="criteria" value={criterion} checked={chosenCriteria.has(criterion)} /> {t(`eval.criterion.${criterion}`)}
+                  <input type="checkbox" name="criteria" value={criterion} checked={chosenCriteria.has(criterion)} /> {entryLabel(ctx, 'criterion', criterion)}
                 </label>
               ))}
             </fieldset>
@@ -209,7 +236,7 @@ export function guidedFormPage(ctx: PageContext, values: GuidedFormValues, error
                   <legend>{t('eval.recommendation.numbered', { number: n })}</legend>
                   {area(`rec${n}_text`, t('eval.field.text'), 2)}
                   {text(`rec${n}_addressees`, t('eval.field.addressees'), { hint: listHint })}
-                  {select(`rec${n}_level`, t('eval.field.level'), defaultLevels.map((l) => [l, t(`eval.level.${l}`)]))}
+                  {select(`rec${n}_level`, t('eval.field.level'), lists.level.map((l) => [l, entryLabel(ctx, 'level', l)]))}
                   {select(`rec${n}_priority`, t('eval.field.priority'), priorities.map((p) => [p, t(`eval.priority.${p}`)]))}
                 </fieldset>
               );
@@ -252,6 +279,7 @@ function Evidence({ ctx, result }: { ctx: PageContext; result: IndicatorResult }
   const ci = result.ciLow !== null && result.ciHigh !== null ? ` [${result.ciLow.toFixed(2)}–${result.ciHigh.toFixed(2)}]` : '';
   return (
     <span>
+      {result.label && `${result.label}: `}
       {result.value.toFixed(2)}
       {ci} (n = {result.n})
     </span>
@@ -267,7 +295,13 @@ function StatusBadge({ ctx, status, overdue }: { ctx: PageContext; status: Actio
   );
 }
 
-export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activityNames: Map<string, string>): string {
+/** What the write forms of a dossier need: the organisation's lists and the catalogue activities to choose the scope from. */
+export interface DossierEditing {
+  vocabulary: Vocabulary;
+  activityOptions: Array<{ id: string; label: string }>;
+}
+
+export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activityNames: Map<string, string>, editing?: DossierEditing): string {
   const { t } = ctx;
   const { evaluation } = dossier;
   const fact = (label: string, value: string | null) =>
@@ -277,7 +311,8 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
         <dd>{value}</dd>
       </>
     ) : null;
-  const writer = canWrite(ctx);
+  const writer = canWrite(ctx) && editing !== undefined;
+  const criteriaChoices = editing ? [...new Set([...evaluation.criteria, ...editing.vocabulary.criterion])] : [];
   return renderPage({
     ctx,
     title: evaluation.title,
@@ -294,6 +329,12 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
           <a href={`/api/evaluations/${evaluation.id}/recommendations/export?format=xlsx`}>{t('eval.recommendations')} XLSX</a> ·{' '}
           <a href={`/api/evaluations/${evaluation.id}/actions/export?format=csv`}>{t('eval.actions')} CSV</a> ·{' '}
           <a href={`/api/evaluations/${evaluation.id}/actions/export?format=xlsx`}>{t('eval.actions')} XLSX</a>
+          {writer && (
+            <>
+              {' '}
+              · <a href={`/evaluations/${evaluation.id}/import`}>{t('eval.import.title')}</a>
+            </>
+          )}
         </p>
         <section aria-labelledby="quick-facts">
           <h2 id="quick-facts">{t('eval.step.quick_facts')}</h2>
@@ -308,15 +349,28 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
             {fact(t('eval.field.project_code'), evaluation.projectCode)}
             {fact(t('eval.field.donor'), [evaluation.donor, evaluation.budgetAmount ? `${evaluation.budgetCurrency} ${evaluation.budgetAmount}` : ''].filter((s) => s !== '').join(' · '))}
             {fact(t('eval.field.keywords'), evaluation.keywords.join(', '))}
-            {fact(t('eval.field.criteria'), evaluation.criteria.map((c) => ((defaultCriteria as readonly string[]).includes(c) ? t(`eval.criterion.${c as (typeof defaultCriteria)[number]}`) : c)).join(', '))}
+            {fact(t('eval.field.criteria'), evaluation.criteria.map((c) => entryLabel(ctx, 'criterion', c)).join(', '))}
             {fact(t('eval.field.scope'), evaluation.scopeActivityIds.map((id) => activityNames.get(id) ?? id).join(', '))}
           </dl>
           {evaluation.summary && <p class="summary">{evaluation.summary}</p>}
           {evaluation.documents.length > 0 && (
             <ul class="documents">
-              {evaluation.documents.map((document) => (
+              {evaluation.documents.map((document, index) => (
                 <li>
-                  <a href={document.url}>{document.label}</a>
+                  {/^https?:\/\//i.test(document.url) ? (
+                    <a href={document.url}>{document.label}</a>
+                  ) : (
+                    <>
+                      {document.label}
+                      {document.label !== document.url && (
+                        <>
+                          {' '}
+                          (<code>{document.url}</code>)
+                        </>
+                      )}
+                    </>
+                  )}{' '}
+                  {writer && <RemoveButton ctx={ctx} action={`/evaluations/${evaluation.id}/documents/${index}/delete`} label={`${t('eval.remove')} ${document.label}`} />}
                 </li>
               ))}
             </ul>
@@ -326,8 +380,17 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
               <strong>{t('eval.field.limitations')}:</strong> {evaluation.limitations}
             </p>
           )}
+          {writer && editing && <RecordForms ctx={ctx} evaluation={evaluation} vocabulary={editing.vocabulary} activityOptions={editing.activityOptions} />}
+          {canDeletePages(ctx) && (
+            <form method="post" action={`/evaluations/${evaluation.id}/delete`} class="inline">
+              <CsrfField ctx={ctx} />
+              <button type="submit" class="secondary danger">
+                {t('eval.delete_evaluation')}
+              </button>
+            </form>
+          )}
         </section>
-        {evaluation.questions.length > 0 && (
+        {(evaluation.questions.length > 0 || writer) && (
           <section aria-labelledby="questions">
             <h2 id="questions">{t('eval.questions')}</h2>
             <table>
@@ -337,12 +400,13 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
                   <th scope="col">{t('eval.field.question')}</th>
                   <th scope="col">{t('eval.field.methods')}</th>
                   <th scope="col">{t('eval.field.data_sources')}</th>
+                  {canDeletePages(ctx) && <th scope="col">{t('eval.remove')}</th>}
                 </tr>
               </thead>
               <tbody>
-                {evaluation.questions.map((q) => (
+                {evaluation.questions.map((q, index) => (
                   <tr>
-                    <td>{q.criterion}</td>
+                    <td>{entryLabel(ctx, 'criterion', q.criterion)}</td>
                     <td>
                       {q.question}
                       {q.subQuestions.length > 0 && (
@@ -353,15 +417,21 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
                         </ul>
                       )}
                     </td>
-                    <td>{q.methods.join(', ')}</td>
+                    <td>{q.methods.map((m) => ((dataSourceMethods as readonly string[]).includes(m) ? t(`eval.method.${m as (typeof dataSourceMethods)[number]}`) : m)).join(', ')}</td>
                     <td>{q.dataSources.join(', ')}</td>
+                    {canDeletePages(ctx) && (
+                      <td>
+                        <RemoveButton ctx={ctx} action={`/evaluations/${evaluation.id}/questions/${index}/delete`} label={`${t('eval.remove')} ${q.question}`} />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
             </table>
+            {writer && <QuestionForm ctx={ctx} evaluationId={evaluation.id} criteria={criteriaChoices} />}
           </section>
         )}
-        {evaluation.sample.length > 0 && (
+        {(evaluation.sample.length > 0 || writer) && (
           <section aria-labelledby="sample">
             <h2 id="sample">{t('eval.sample')}</h2>
             <table>
@@ -371,19 +441,26 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
                   <th scope="col">{t('eval.field.target_group')}</th>
                   <th scope="col" class="num">{t('eval.field.target_sample')}</th>
                   <th scope="col" class="num">{t('eval.field.actual_sample')}</th>
+                  {canDeletePages(ctx) && <th scope="col">{t('eval.remove')}</th>}
                 </tr>
               </thead>
               <tbody>
-                {evaluation.sample.map((s) => (
+                {evaluation.sample.map((s, index) => (
                   <tr>
                     <td>{s.tool}</td>
                     <td>{s.targetGroup}</td>
                     <td class="num">{s.targetSample}</td>
                     <td class="num">{s.actualSample ?? '—'}</td>
+                    {canDeletePages(ctx) && (
+                      <td>
+                        <RemoveButton ctx={ctx} action={`/evaluations/${evaluation.id}/sample/${index}/delete`} label={`${t('eval.remove')} ${s.tool}`} />
+                      </td>
+                    )}
                   </tr>
                 ))}
               </tbody>
             </table>
+            {writer && <SampleForm ctx={ctx} evaluationId={evaluation.id} />}
           </section>
         )}
         <section aria-labelledby="findings">
@@ -391,8 +468,8 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
           {dossier.findings.length === 0 && <p class="muted">{t('eval.none')}</p>}
           <ul>
             {dossier.findings.map((finding) => (
-              <li>
-                <strong>{finding.criterion}</strong>: {finding.text}
+              <li id={`finding-${finding.id}`}>
+                <strong>{entryLabel(ctx, 'criterion', finding.criterion)}</strong>: {finding.text}
                 {finding.evidenceResults.length > 0 && (
                   <ul>
                     {finding.evidenceResults.map(({ link, result }) => (
@@ -403,9 +480,11 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
                     ))}
                   </ul>
                 )}
+                {writer && <FindingEditForm ctx={ctx} finding={finding} criteria={criteriaChoices} evaluationId={evaluation.id} />}
               </li>
             ))}
           </ul>
+          {writer && <FindingForms ctx={ctx} dossier={dossier} criteria={criteriaChoices} />}
         </section>
         <section aria-labelledby="recommendations">
           <h2 id="recommendations">{t('eval.recommendations')}</h2>
@@ -453,7 +532,19 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
                             {action.updates.map((u) => (
                               <li>
                                 {u.on}: {u.text} {u.evidenceUrl && <a href={u.evidenceUrl}>{t('eval.evidence')}</a>}
-                                {u.evidenceIndicator && <code> {u.evidenceIndicator.indicatorKey}</code>}
+                                {u.evidenceIndicator && (
+                                  <>
+                                    {' '}
+                                    · {t('eval.evidence')}: <code>{u.evidenceIndicator.indicatorKey}</code> {u.evidenceIndicator.period}
+                                    {Object.entries(u.evidenceIndicator.filters).map(([k, v]) => ` · ${k}=${v}`)}
+                                    {u.evidenceResult && (
+                                      <>
+                                        {' '}
+                                        → <Evidence ctx={ctx} result={u.evidenceResult} />
+                                      </>
+                                    )}
+                                  </>
+                                )}
                               </li>
                             ))}
                           </ul>
@@ -467,6 +558,15 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
                 </table>
               )}
               {writer && <RecommendationForms ctx={ctx} recommendation={rec} evaluationId={evaluation.id} />}
+              {canDeletePages(ctx) && (
+                <form method="post" action={`/recommendations/${rec.id}/delete`} class="inline">
+                  <CsrfField ctx={ctx} />
+                  <input type="hidden" name="evaluationId" value={evaluation.id} />
+                  <button type="submit" class="secondary danger">
+                    {t('eval.recommendation.remove')}
+                  </button>
+                </form>
+              )}
             </article>
           ))}
           {writer && (
@@ -476,9 +576,37 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
               <Field id="new-rec-text" label={t('eval.field.text')}>
                 <textarea id="new-rec-text" name="text" rows={2} required></textarea>
               </Field>
-              <Field id="new-rec-addressees" label={t('eval.field.addressees')}>
-                <input id="new-rec-addressees" name="addressees" />
-              </Field>
+              {editing && (
+                <>
+                  <fieldset class="checkboxes">
+                    <legend>{t('eval.field.addressees')}</legend>
+                    {editing.vocabulary.addressee.map((a) => (
+                      <label class="check">
+                        <input type="checkbox" name="addressees" value={entryLabel(ctx, 'addressee', a)} /> {entryLabel(ctx, 'addressee', a)}
+                      </label>
+                    ))}
+                  </fieldset>
+                  <Field id="new-rec-addressees" label={t('eval.field.other_addressees')} hint={t('eval.hint.list')}>
+                    <input id="new-rec-addressees" name="otherAddressees" aria-describedby="new-rec-addressees-hint" />
+                  </Field>
+                  <Field id="new-rec-level" label={t('eval.field.level')}>
+                    <select id="new-rec-level" name="level">
+                      {editing.vocabulary.level.map((l) => (
+                        <option value={l}>{entryLabel(ctx, 'level', l)}</option>
+                      ))}
+                    </select>
+                  </Field>
+                  <Field id="new-rec-priority" label={t('eval.field.priority')}>
+                    <select id="new-rec-priority" name="priority">
+                      {priorities.map((p) => (
+                        <option value={p} selected={p === 'medium'}>
+                          {t(`eval.priority.${p}`)}
+                        </option>
+                      ))}
+                    </select>
+                  </Field>
+                </>
+              )}
               <p>
                 <button type="submit">{t('eval.recommendation.add')}</button>
               </p>
@@ -487,7 +615,8 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
         </section>
         <section aria-labelledby="lessons">
           <h2 id="lessons">{t('eval.lessons.public_title')}</h2>
-          <LessonList ctx={ctx} lessons={dossier.lessons.map((l) => ({ ...l, organisation: null }))} />
+          <LessonList ctx={ctx} lessons={dossier.lessons.map((l) => ({ ...l, organisation: null }))} editable={writer} />
+          {writer && <LessonAddForm ctx={ctx} evaluationId={evaluation.id} />}
         </section>
       </>
     ),
@@ -495,8 +624,7 @@ export function dossierPage(ctx: PageContext, dossier: EvaluationDossier, activi
 }
 
 function levelLabel(ctx: PageContext, level: string): string {
-  if (level === '') return '—';
-  return (defaultLevels as readonly string[]).includes(level) ? ctx.t(`eval.level.${level as (typeof defaultLevels)[number]}`) : level;
+  return level === '' ? '—' : entryLabel(ctx, 'level', level);
 }
 
 function ProgressForm({ ctx, actionId, evaluationId }: { ctx: PageContext; actionId: string; evaluationId: string }) {
@@ -516,6 +644,18 @@ function ProgressForm({ ctx, actionId, evaluationId }: { ctx: PageContext; actio
         <Field id={`u-url-${actionId}`} label={t('eval.field.evidence_url')}>
           <input id={`u-url-${actionId}`} name="evidenceUrl" type="url" />
         </Field>
+        <fieldset>
+          <legend>{t('eval.update.indicator')}</legend>
+          <Field id={`u-key-${actionId}`} label={t('eval.field.indicator')}>
+            <input id={`u-key-${actionId}`} name="indicatorKey" />
+          </Field>
+          <Field id={`u-period-${actionId}`} label={t('eval.field.period')}>
+            <input id={`u-period-${actionId}`} name="period" />
+          </Field>
+          <Field id={`u-filters-${actionId}`} label={t('eval.field.filters')}>
+            <input id={`u-filters-${actionId}`} name="filters" />
+          </Field>
+        </fieldset>
         <Field id={`u-status-${actionId}`} label={t('eval.field.status')}>
           <select id={`u-status-${actionId}`} name="statusAfter">
             {actionStatuses.map((s) => (
@@ -618,7 +758,7 @@ interface LessonListItem {
   organisation: string | null;
 }
 
-function LessonList({ ctx, lessons }: { ctx: PageContext; lessons: LessonListItem[] }) {
+function LessonList({ ctx, lessons, editable = false }: { ctx: PageContext; lessons: LessonListItem[]; editable?: boolean }) {
   const { t } = ctx;
   if (lessons.length === 0) return <p class="muted">{t('eval.none')}</p>;
   return (
@@ -638,6 +778,11 @@ function LessonList({ ctx, lessons }: { ctx: PageContext; lessons: LessonListIte
           <p>{lesson.text}</p>
           {lesson.context && <p>{lesson.context}</p>}
           {lesson.replicationConditions && <p>{lesson.replicationConditions}</p>}
+          {editable && (
+            <div lang={ctx.lang}>
+              <LessonActions ctx={ctx} lesson={lesson} />
+            </div>
+          )}
         </li>
       ))}
     </ul>
@@ -699,7 +844,7 @@ export function lessonLibraryPage(ctx: PageContext, result: LessonSearchResult, 
           </aside>
           <section aria-label={t('eval.results')}>
             <p role="status">{t('eval.lessons.count', { count: result.hits.length })}</p>
-            <LessonList ctx={ctx} lessons={result.hits} />
+            <LessonList ctx={ctx} lessons={result.hits} editable={!options.publicView} />
           </section>
         </div>
       </>

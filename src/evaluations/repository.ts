@@ -1,11 +1,13 @@
 // Every query of the evaluations domain. Tenant functions take a `Tx` opened by `withOrg`
 // (row-level security confines them to one organisation); public ones a `Tx` from `withPublic`.
-import { and, asc, eq, inArray, sql } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/database.ts';
 import {
   actions,
   actionUpdates,
   evaluations,
+  evaluationScopeActivities,
+  evaluationVocabulary,
   findings,
   lessons,
   recommendations,
@@ -13,9 +15,11 @@ import {
   type ContentLanguage,
   type LessonKind,
   type ResponseDecision,
+  type VocabularyList,
 } from './schema.ts';
 
-export type EvaluationRow = typeof evaluations.$inferSelect;
+/** An evaluation with its scope (the catalogue activities it covers, from `evaluation_scope_activities`). */
+export type EvaluationRow = typeof evaluations.$inferSelect & { scopeActivityIds: string[] };
 export type FindingRow = typeof findings.$inferSelect;
 export type RecommendationRow = typeof recommendations.$inferSelect;
 export type ActionRow = typeof actions.$inferSelect;
@@ -31,14 +35,40 @@ export type LessonValues = Omit<typeof lessons.$inferInsert, 'orgId' | 'id' | 'c
 
 // ---------------------------------------------------------------- evaluations
 
+const scopeColumn = sql<string[]>`coalesce((select array_agg(s.activity_id::text order by s.activity_id)
+    from evaluation_scope_activities s where s.org_id = ${evaluations.orgId} and s.evaluation_id = ${evaluations.id}), '{}'::text[])`;
+const evaluationColumns = { ...getTableColumns(evaluations), scopeActivityIds: scopeColumn };
+
 export async function insertEvaluation(tx: Tx, orgId: string, values: EvaluationValues): Promise<EvaluationRow> {
-  const [row] = await tx.insert(evaluations).values({ ...values, orgId }).returning();
-  return row!;
+  const [row] = await tx.insert(evaluations).values({ ...values, orgId }).returning({ id: evaluations.id });
+  return (await findEvaluation(tx, row!.id))!;
 }
 
 export async function updateEvaluationRow(tx: Tx, id: string, values: Partial<EvaluationValues>): Promise<EvaluationRow | undefined> {
-  const [row] = await tx.update(evaluations).set(values).where(eq(evaluations.id, id)).returning();
-  return row;
+  if (Object.keys(values).length > 0) {
+    const updated = await tx.update(evaluations).set(values).where(eq(evaluations.id, id)).returning({ id: evaluations.id });
+    if (updated.length === 0) return undefined;
+  }
+  return findEvaluation(tx, id);
+}
+
+/**
+ * Sets the activities an evaluation covers; returns the ids that are not activities of the
+ * organisation (those are not written — the caller rejects the input).
+ */
+export async function replaceScope(tx: Tx, evaluationId: string, activityIds: string[]): Promise<string[]> {
+  await tx.delete(evaluationScopeActivities).where(eq(evaluationScopeActivities.evaluationId, evaluationId));
+  if (activityIds.length === 0) return [];
+  const written = await rows<{ activityId: string }>(
+    tx,
+    sql`insert into evaluation_scope_activities (org_id, evaluation_id, activity_id)
+        select e.org_id, e.id, a.id from evaluations e join activities a on a.org_id = e.org_id
+         where e.id = ${evaluationId} and a.id in ${activityIds}
+        on conflict do nothing
+        returning activity_id::text as "activityId"`,
+  );
+  const known = new Set(written.map((row) => row.activityId));
+  return [...new Set(activityIds)].filter((id) => !known.has(id));
 }
 
 export async function deleteEvaluationRow(tx: Tx, id: string): Promise<boolean> {
@@ -46,12 +76,12 @@ export async function deleteEvaluationRow(tx: Tx, id: string): Promise<boolean> 
 }
 
 export async function findEvaluation(tx: Tx, id: string): Promise<EvaluationRow | undefined> {
-  const [row] = await tx.select().from(evaluations).where(eq(evaluations.id, id));
+  const [row] = await tx.select(evaluationColumns).from(evaluations).where(eq(evaluations.id, id));
   return row;
 }
 
 export async function listEvaluationRows(tx: Tx): Promise<EvaluationRow[]> {
-  return tx.select().from(evaluations).orderBy(sql`${evaluations.endDate} desc nulls last`, asc(evaluations.title));
+  return tx.select(evaluationColumns).from(evaluations).orderBy(sql`${evaluations.endDate} desc nulls last`, asc(evaluations.title));
 }
 
 /** Actions of an evaluation that are still open (neither completed nor no longer applicable). */
@@ -69,6 +99,11 @@ export async function countOpenActions(tx: Tx, evaluationId: string): Promise<nu
 export async function insertFinding(tx: Tx, orgId: string, values: FindingValues): Promise<FindingRow> {
   const [row] = await tx.insert(findings).values({ ...values, orgId }).returning();
   return row!;
+}
+
+export async function updateFindingRow(tx: Tx, id: string, values: Partial<FindingValues>): Promise<FindingRow | undefined> {
+  const [row] = await tx.update(findings).set(values).where(eq(findings.id, id)).returning();
+  return row;
 }
 
 export async function deleteFindingRow(tx: Tx, id: string): Promise<boolean> {
@@ -174,6 +209,11 @@ export async function updateLessonRow(tx: Tx, id: string, values: Partial<Lesson
 
 export async function deleteLessonRow(tx: Tx, id: string): Promise<boolean> {
   return (await tx.delete(lessons).where(eq(lessons.id, id)).returning({ id: lessons.id })).length > 0;
+}
+
+export async function findLesson(tx: Tx, id: string): Promise<LessonRow | undefined> {
+  const [row] = await tx.select().from(lessons).where(eq(lessons.id, id));
+  return row;
 }
 
 export async function lessonsOf(tx: Tx, evaluationId: string): Promise<LessonRow[]> {
@@ -389,4 +429,22 @@ export async function responsibleUnits(tx: Tx): Promise<string[]> {
 export async function recommendationsByNumbers(tx: Tx, evaluationId: string): Promise<Map<number, RecommendationRow>> {
   const found = await tx.select().from(recommendations).where(and(eq(recommendations.evaluationId, evaluationId)));
   return new Map(found.map((row) => [row.number, row]));
+}
+
+// ---------------------------------------------------------------- editable lists
+
+/** The organisation's own entries of a list, in order ([] when it has not edited the list). */
+export async function vocabularyOf(tx: Tx, list: VocabularyList): Promise<string[]> {
+  const found = await tx
+    .select({ value: evaluationVocabulary.value })
+    .from(evaluationVocabulary)
+    .where(eq(evaluationVocabulary.list, list))
+    .orderBy(asc(evaluationVocabulary.position));
+  return found.map((row) => row.value);
+}
+
+export async function replaceVocabulary(tx: Tx, orgId: string, list: VocabularyList, values: string[]): Promise<void> {
+  await tx.delete(evaluationVocabulary).where(eq(evaluationVocabulary.list, list));
+  if (values.length === 0) return;
+  await tx.insert(evaluationVocabulary).values(values.map((value, position) => ({ orgId, list, value, position })));
 }

@@ -30,6 +30,7 @@ import * as service from './service.ts';
 import { EvaluationError, systemClock, type Clock } from './service.ts';
 import { evaluationPageRoutes } from './page-routes.tsx';
 import { transferRoutes } from './transfer-routes.ts';
+import { recordPageRoutes } from './record-routes.ts';
 
 export const READ_ROLES = ['administrator', 'evaluator', 'viewer'] as const;
 export const WRITE_ROLES = ['administrator', 'evaluator'] as const;
@@ -199,6 +200,7 @@ export const evaluationRoutes: FastifyPluginAsync<EvaluationRouteOptions> = asyn
 
   await app.register(transferRoutes, deps);
   await app.register(evaluationPageRoutes, deps);
+  await app.register(recordPageRoutes, deps);
 };
 
 export function lessonQuery(query: Record<string, string | undefined>): LessonQuery {

@@ -20,6 +20,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/schema.ts';
+import { activities } from '../catalogue/schema.ts';
 import { orgIdColumn, orgIsolation } from '../db/tenancy-schema.ts';
 
 export const evaluationModes = ['independent', 'internal'] as const;
@@ -63,6 +64,7 @@ export const defaultCriteria = [
   'social_dialogue',
 ] as const;
 export const defaultLevels = ['overarching', 'organisational', 'unit', 'project'] as const;
+export const defaultAddressees = ['the_organisation', 'national_authorities', 'donors', 'participants_organisations'] as const;
 export const dataSourceMethods = ['desk_review', 'survey', 'key_informant_interviews', 'focus_group', 'case_study'] as const;
 
 /** One row of the evaluation questions matrix. */
@@ -113,8 +115,6 @@ export const evaluations = pgTable(
     keywords: text('keywords').array().notNull().default(sql`'{}'::text[]`),
     projectStart: date('project_start'),
     projectEnd: date('project_end'),
-    /** Catalogue activities covered. No foreign key yet: the catalogue lands separately. */
-    scopeActivityIds: uuid('scope_activity_ids').array().notNull().default(sql`'{}'::uuid[]`),
     criteria: text('criteria').array().notNull().default(sql`'{}'::text[]`),
     questions: jsonb('questions').$type<EvaluationQuestion[]>().notNull().default([]),
     sample: jsonb('sample').$type<SampleRow[]>().notNull().default([]),
@@ -128,6 +128,42 @@ export const evaluations = pgTable(
     check('evaluations_dates_ordered', sql`${t.endDate} is null or ${t.startDate} is null or ${t.endDate} >= ${t.startDate}`),
     orgIsolation(),
   ],
+);
+
+/** The scope of an evaluation: the catalogue activities it covers (one row per activity). */
+export const evaluationScopeActivities = pgTable(
+  'evaluation_scope_activities',
+  {
+    orgId: orgIdColumn(),
+    evaluationId: uuid('evaluation_id').notNull(),
+    activityId: uuid('activity_id').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.evaluationId, t.activityId] }),
+    foreignKey({ columns: [t.orgId, t.evaluationId], foreignColumns: [evaluations.orgId, evaluations.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }).onDelete('cascade'),
+    index('evaluation_scope_activities_activity_idx').on(t.orgId, t.activityId),
+    orgIsolation(),
+  ],
+);
+
+export const vocabularyLists = ['criterion', 'level', 'addressee'] as const;
+export type VocabularyList = (typeof vocabularyLists)[number];
+export const vocabularyList = pgEnum('evaluation_vocabulary_list', vocabularyLists);
+
+/**
+ * The organisation's editable lists: evaluation criteria, recommendation levels, addressees.
+ * An organisation that has not edited a list uses the defaults (`defaultCriteria`, `defaultLevels`, `defaultAddressees`).
+ */
+export const evaluationVocabulary = pgTable(
+  'evaluation_vocabulary',
+  {
+    orgId: orgIdColumn(),
+    list: vocabularyList('list').notNull(),
+    value: text('value').notNull(),
+    position: integer('position').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.list, t.value] }), check('evaluation_vocabulary_value', sql`${t.value} <> ''`), orgIsolation()],
 );
 
 export const findings = pgTable(

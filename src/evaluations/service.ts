@@ -16,7 +16,21 @@ import type {
   LessonValues,
   RecommendationRow,
 } from './repository.ts';
-import type { ActionStatus, EvaluationStatus, IndicatorLink, ResponseDecision } from './schema.ts';
+import {
+  dataSourceMethods,
+  defaultAddressees,
+  defaultCriteria,
+  defaultLevels,
+  vocabularyLists,
+  type ActionStatus,
+  type EvaluationQuestion,
+  type EvaluationStatus,
+  type IndicatorLink,
+  type LinkedDocument,
+  type ResponseDecision,
+  type SampleRow,
+  type VocabularyList,
+} from './schema.ts';
 import type { IndicatorResult, IndicatorResultSource } from './indicator-results.ts';
 
 export class EvaluationError extends Error {
@@ -43,7 +57,9 @@ export function ensureFound<T>(row: T | undefined, what: string): T {
 
 // ---------------------------------------------------------------- evaluations
 
-export type EvaluationInput = Partial<EvaluationValues> & Pick<EvaluationValues, 'title' | 'mode' | 'kind'>;
+/** What an evaluation is written from: its columns and, optionally, its scope (catalogue activity ids). */
+export type EvaluationFields = EvaluationValues & { scopeActivityIds?: string[] | undefined };
+export type EvaluationInput = Partial<EvaluationFields> & Pick<EvaluationValues, 'title' | 'mode' | 'kind'>;
 
 function checkDates(values: Partial<EvaluationValues>): void {
   if (values.startDate && values.endDate && values.endDate < values.startDate) {
@@ -54,17 +70,33 @@ function checkDates(values: Partial<EvaluationValues>): void {
   }
 }
 
-export async function createEvaluation(tx: Tx, orgId: string, input: EvaluationInput): Promise<EvaluationRow> {
-  if (input.title.trim() === '') throw new EvaluationError('invalid', 'The title must not be empty', 'title');
-  checkDates(input);
-  return repo.insertEvaluation(tx, orgId, { ...input, title: input.title.trim() });
+/** Sets the activities an evaluation covers; every id must be an activity of the organisation's catalogue. */
+export async function setScope(tx: Tx, evaluationId: string, activityIds: string[]): Promise<void> {
+  const unknown = await repo.replaceScope(tx, evaluationId, activityIds);
+  if (unknown.length > 0) {
+    throw new EvaluationError('invalid', `Not an activity of the catalogue: ${unknown.join(', ')}`, 'scopeActivityIds');
+  }
 }
 
-export async function updateEvaluation(tx: Tx, id: string, patch: Partial<EvaluationValues>): Promise<EvaluationRow> {
+export async function createEvaluation(tx: Tx, orgId: string, input: EvaluationInput): Promise<EvaluationRow> {
+  const { scopeActivityIds, ...values } = input;
+  if (values.title.trim() === '') throw new EvaluationError('invalid', 'The title must not be empty', 'title');
+  checkDates(values);
+  const created = await repo.insertEvaluation(tx, orgId, { ...values, title: values.title.trim() });
+  if (scopeActivityIds === undefined || scopeActivityIds.length === 0) return created;
+  await setScope(tx, created.id, scopeActivityIds);
+  return ensureFound(await repo.findEvaluation(tx, created.id), 'evaluation');
+}
+
+export async function updateEvaluation(tx: Tx, id: string, patch: Partial<EvaluationFields>): Promise<EvaluationRow> {
+  const { scopeActivityIds, ...values } = patch;
   const current = ensureFound(await repo.findEvaluation(tx, id), 'evaluation');
-  checkDates({ ...current, ...patch });
-  if (patch.status !== undefined && patch.status !== current.status) await checkStatusChange(tx, current, patch.status);
-  return ensureFound(await repo.updateEvaluationRow(tx, id, patch), 'evaluation');
+  if (values.title !== undefined && values.title.trim() === '') throw new EvaluationError('invalid', 'The title must not be empty', 'title');
+  checkDates({ ...current, ...values });
+  if (values.status !== undefined && values.status !== current.status) await checkStatusChange(tx, current, values.status);
+  await repo.updateEvaluationRow(tx, id, values);
+  if (scopeActivityIds !== undefined) await setScope(tx, id, scopeActivityIds);
+  return ensureFound(await repo.findEvaluation(tx, id), 'evaluation');
 }
 
 async function checkStatusChange(tx: Tx, evaluation: EvaluationRow, to: EvaluationStatus): Promise<void> {
@@ -92,9 +124,13 @@ export const findEvaluationRow = (tx: Tx, id: string) => repo.findEvaluation(tx,
 
 // ---------------------------------------------------------------- the whole evaluation
 
+export interface ActionUpdateView extends ActionUpdateRow {
+  /** The live result of the indicator the update points at (null when it points at none). */
+  evidenceResult: IndicatorResult | null;
+}
 export interface ActionView extends ActionRow {
   overdue: boolean;
-  updates: ActionUpdateRow[];
+  updates: ActionUpdateView[];
 }
 export interface RecommendationView extends RecommendationRow {
   actions: ActionView[];
@@ -130,6 +166,12 @@ export async function getDossier(
     tx,
     actionRows.map((a) => a.id),
   );
+  const updateViews: ActionUpdateView[] = await Promise.all(
+    updateRows.map(async (update) => ({
+      ...update,
+      evidenceResult: update.evidenceIndicator ? await options.indicators.resultFor(update.evidenceIndicator) : null,
+    })),
+  );
   const findingRows = await repo.findingsOf(tx, id);
   const findingViews = await Promise.all(
     findingRows.map(async (finding) => ({
@@ -147,7 +189,7 @@ export async function getDossier(
         .map((action) => ({
           ...action,
           overdue: isOverdue(action, today),
-          updates: updateRows.filter((u) => u.actionId === action.id),
+          updates: updateViews.filter((u) => u.actionId === action.id),
         })),
     })),
     lessons: await repo.lessonsOf(tx, id),
@@ -164,7 +206,12 @@ export async function addFinding(
 ): Promise<FindingRow> {
   ensureFound(await repo.findEvaluation(tx, evaluationId), 'evaluation');
   if (input.text.trim() === '') throw new EvaluationError('invalid', 'A finding needs a text', 'text');
-  return repo.insertFinding(tx, orgId, { evaluationId, criterion: input.criterion, text: input.text.trim(), evidence: input.evidence ?? [] });
+  return repo.insertFinding(tx, orgId, {
+    evaluationId,
+    criterion: requireText(input.criterion, 'criterion'),
+    text: input.text.trim(),
+    evidence: checkIndicatorLinks(input.evidence ?? [], 'evidence'),
+  });
 }
 
 export async function deleteFinding(tx: Tx, id: string): Promise<void> {
@@ -304,7 +351,7 @@ export async function addProgressUpdate(
     on: input.on,
     text: requireText(input.text, 'text'),
     evidenceUrl: input.evidenceUrl ?? null,
-    evidenceIndicator: input.evidenceIndicator ?? null,
+    evidenceIndicator: input.evidenceIndicator ? checkIndicatorLinks([input.evidenceIndicator], 'evidenceIndicator')[0]! : null,
     statusAfter: input.statusAfter,
   });
   const moved = ensureFound(
@@ -334,9 +381,19 @@ export async function addLesson(tx: Tx, orgId: string, input: LessonInput, clock
 }
 
 export async function updateLesson(tx: Tx, id: string, patch: Partial<LessonInput>, clock: Clock): Promise<LessonRow> {
-  const publication = patch.published === undefined ? {} : { published: patch.published, publishedAt: patch.published ? clock() : null };
-  return ensureFound(await repo.updateLessonRow(tx, id, { ...patch, ...publication }), 'lesson');
+  const current = ensureFound(await repo.findLesson(tx, id), 'lesson');
+  const texts = {
+    ...(patch.title === undefined ? {} : { title: requireText(patch.title, 'title') }),
+    ...(patch.text === undefined ? {} : { text: requireText(patch.text, 'text') }),
+  };
+  // Publishing again keeps the first publication date.
+  const publication =
+    patch.published === undefined || patch.published === current.published ? {} : { published: patch.published, publishedAt: patch.published ? clock() : null };
+  const { published: _published, ...rest } = patch;
+  return ensureFound(await repo.updateLessonRow(tx, id, { ...rest, ...texts, ...publication }), 'lesson');
 }
+
+export const findLesson = async (tx: Tx, id: string): Promise<LessonRow> => ensureFound(await repo.findLesson(tx, id), 'lesson');
 
 export async function deleteLesson(tx: Tx, id: string): Promise<void> {
   if (!(await repo.deleteLessonRow(tx, id))) throw new EvaluationError('not_found', 'No such lesson');
@@ -390,4 +447,113 @@ function groupByUnit(overdue: repo.OverdueActionRow[]): FollowUpDashboard['overd
   const byUnit = new Map<string, repo.OverdueActionRow[]>();
   for (const action of overdue) byUnit.set(action.responsibleUnit, [...(byUnit.get(action.responsibleUnit) ?? []), action]);
   return [...byUnit].map(([unit, list]) => ({ unit, actions: list }));
+}
+
+// ---------------------------------------------------------------- the parts of an evaluation record (pages edit them one by one)
+
+const MAX_LIST_ENTRIES = 100;
+
+function checkIndicatorLinks(links: IndicatorLink[], field: string): IndicatorLink[] {
+  return links.map((link, index) => {
+    const indicatorKey = link.indicatorKey.trim();
+    const period = link.period.trim();
+    if (indicatorKey === '') throw new EvaluationError('invalid', `Evidence ${index + 1}: the indicator key must not be empty`, `${field}/${index}/indicatorKey`);
+    if (period === '') throw new EvaluationError('invalid', `Evidence ${index + 1}: the period must not be empty`, `${field}/${index}/period`);
+    return { indicatorKey, period, filters: link.filters };
+  });
+}
+
+export async function updateFinding(tx: Tx, id: string, input: { criterion: string; text: string; evidence: IndicatorLink[] }): Promise<FindingRow> {
+  return ensureFound(
+    await repo.updateFindingRow(tx, id, {
+      criterion: requireText(input.criterion, 'criterion'),
+      text: requireText(input.text, 'text'),
+      evidence: checkIndicatorLinks(input.evidence, 'evidence'),
+    }),
+    'finding',
+  );
+}
+
+/** Adds a row to the evaluation questions matrix. */
+export async function addQuestion(tx: Tx, evaluationId: string, input: EvaluationQuestion): Promise<EvaluationRow> {
+  const evaluation = ensureFound(await repo.findEvaluation(tx, evaluationId), 'evaluation');
+  const unknownMethod = input.methods.find((m) => !(dataSourceMethods as readonly string[]).includes(m));
+  if (unknownMethod !== undefined) throw new EvaluationError('invalid', `Unknown method: ${unknownMethod}`, 'methods');
+  const question: EvaluationQuestion = {
+    criterion: requireText(input.criterion, 'criterion'),
+    question: requireText(input.question, 'question'),
+    subQuestions: input.subQuestions.map((s) => s.trim()).filter((s) => s !== ''),
+    methods: input.methods,
+    dataSources: input.dataSources.map((s) => s.trim()).filter((s) => s !== ''),
+  };
+  if (evaluation.questions.length >= 200) throw new EvaluationError('invalid', 'An evaluation holds at most 200 questions', 'question');
+  return updateEvaluation(tx, evaluationId, { questions: [...evaluation.questions, question] });
+}
+
+export async function addSampleRow(tx: Tx, evaluationId: string, input: SampleRow): Promise<EvaluationRow> {
+  const evaluation = ensureFound(await repo.findEvaluation(tx, evaluationId), 'evaluation');
+  const row: SampleRow = {
+    tool: requireText(input.tool, 'tool'),
+    targetGroup: requireText(input.targetGroup, 'targetGroup'),
+    targetSample: input.targetSample,
+    actualSample: input.actualSample,
+  };
+  if (!Number.isInteger(row.targetSample) || row.targetSample < 0) throw new EvaluationError('invalid', 'The target sample must be a whole number', 'targetSample');
+  if (row.actualSample !== null && (!Number.isInteger(row.actualSample) || row.actualSample < 0)) {
+    throw new EvaluationError('invalid', 'The actual sample must be a whole number', 'actualSample');
+  }
+  if (evaluation.sample.length >= 100) throw new EvaluationError('invalid', 'A sample table holds at most 100 rows', 'tool');
+  return updateEvaluation(tx, evaluationId, { sample: [...evaluation.sample, row] });
+}
+
+/**
+ * Links a document: an http(s) address, or the name of a file kept elsewhere (for example
+ * "final-report.pdf" on the shared drive). Anything else that looks like an address is refused.
+ */
+export async function addDocument(tx: Tx, evaluationId: string, input: LinkedDocument): Promise<EvaluationRow> {
+  const evaluation = ensureFound(await repo.findEvaluation(tx, evaluationId), 'evaluation');
+  const url = requireText(input.url, 'url');
+  const isAddress = /^[a-z][a-z0-9+.-]*:/i.test(url);
+  if (isAddress && !/^https?:\/\/[^\s]+$/i.test(url)) {
+    throw new EvaluationError('invalid', 'A link must start with http:// or https://; otherwise give a file name', 'url');
+  }
+  if (!isAddress && /[/\\<>]/.test(url)) throw new EvaluationError('invalid', 'A file name must not contain / \\ < or >', 'url');
+  if (evaluation.documents.length >= 100) throw new EvaluationError('invalid', 'An evaluation links at most 100 documents', 'url');
+  const label = input.label.trim() === '' ? url : input.label.trim();
+  return updateEvaluation(tx, evaluationId, { documents: [...evaluation.documents, { label, url }] });
+}
+
+export type EvaluationPart = 'questions' | 'sample' | 'documents';
+
+/** Removes one row (by position) of the questions matrix, the sample table or the linked documents. */
+export async function removePart(tx: Tx, evaluationId: string, part: EvaluationPart, index: number): Promise<EvaluationRow> {
+  const evaluation = ensureFound(await repo.findEvaluation(tx, evaluationId), 'evaluation');
+  const list: unknown[] = evaluation[part];
+  if (!Number.isInteger(index) || index < 0 || index >= list.length) throw new EvaluationError('not_found', `No such row in ${part}`, 'index');
+  return updateEvaluation(tx, evaluationId, { [part]: list.filter((_, i) => i !== index) });
+}
+
+// ---------------------------------------------------------------- editable lists
+
+export type Vocabulary = Record<VocabularyList, string[]>;
+const DEFAULT_VOCABULARY: Vocabulary = { criterion: [...defaultCriteria], level: [...defaultLevels], addressee: [...defaultAddressees] };
+
+/** The organisation's lists, or the defaults for a list it has not edited. */
+export async function vocabulary(tx: Tx): Promise<Vocabulary> {
+  const result = { ...DEFAULT_VOCABULARY };
+  for (const list of vocabularyLists) {
+    const own = await repo.vocabularyOf(tx, list);
+    if (own.length > 0) result[list] = own;
+  }
+  return result;
+}
+
+/** Replaces a list (duplicates and blank entries dropped); an empty list goes back to the defaults. */
+export async function setVocabulary(tx: Tx, orgId: string, list: VocabularyList, values: string[]): Promise<string[]> {
+  const cleaned = [...new Set(values.map((v) => v.trim()).filter((v) => v !== ''))];
+  if (cleaned.length > MAX_LIST_ENTRIES) throw new EvaluationError('invalid', `A list holds at most ${MAX_LIST_ENTRIES} entries`, list);
+  const tooLong = cleaned.find((v) => v.length > 200);
+  if (tooLong !== undefined) throw new EvaluationError('invalid', `An entry is longer than 200 characters: ${tooLong.slice(0, 40)}…`, list);
+  await repo.replaceVocabulary(tx, orgId, list, cleaned);
+  return cleaned.length > 0 ? cleaned : DEFAULT_VOCABULARY[list];
 }

@@ -1,6 +1,7 @@
 // Import/export routes: recommendations and actions as CSV/XLSX, the whole evaluation as JSON,
 // the overdue list as CSV/XLSX. Files are sent as the request body with their own content type.
-import { Type } from '@sinclair/typebox';
+import { FormatRegistry, Type } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { Problem } from '../http/problem.ts';
 import { staffSecurity as security, Uuid } from '../http/schemas.ts';
@@ -97,6 +98,17 @@ function documentIssues(document: EvaluationDocument): Array<{ field: string; me
     });
   });
   return issues;
+}
+
+// The formats the document schema uses, for checking an uploaded document outside a route's own validation.
+if (!FormatRegistry.Has('uuid')) FormatRegistry.Set('uuid', (v) => /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(v));
+if (!FormatRegistry.Has('date')) FormatRegistry.Set('date', (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) && !Number.isNaN(Date.parse(v)));
+
+/** What is wrong with an uploaded evaluation document (the schema, then the rules), each naming its place. */
+export function documentProblems(document: unknown): Array<{ field: string; message: string }> {
+  const schemaErrors = [...Value.Errors(EvaluationDocumentSchema, document)].slice(0, 50).map((e) => ({ field: e.path === '' ? '/' : e.path, message: e.message }));
+  if (schemaErrors.length > 0) return schemaErrors;
+  return documentIssues(document as EvaluationDocument).map((issue) => ({ field: issue.field.replace(/^body/, ''), message: `expected ${issue.message}` }));
 }
 
 function sendFile(reply: FastifyReply, format: TableFormat, name: string, content: Buffer) {

@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import type { Tx } from '../db/database.ts';
 import * as repo from './repository.ts';
 import { actionStatuses, priorities, responseDecisions, type ActionStatus, type Priority, type ResponseDecision } from './schema.ts';
-import type { EvaluationDossier } from './service.ts';
+import { createEvaluation, type EvaluationDossier } from './service.ts';
 
 export type TableFormat = 'csv' | 'xlsx';
 
@@ -348,7 +348,7 @@ export type EvaluationDocument = ReturnType<typeof evaluationDocument>;
 
 /** Creates a new evaluation from an exported document (lessons come in unpublished). */
 export async function importEvaluationDocument(tx: Tx, orgId: string, document: EvaluationDocument): Promise<string> {
-  const evaluation = await repo.insertEvaluation(tx, orgId, document.evaluation);
+  const evaluation = await createEvaluation(tx, orgId, document.evaluation);
   for (const [position, finding] of document.findings.entries()) {
     await repo.insertFinding(tx, orgId, { ...finding, evaluationId: evaluation.id, position });
   }

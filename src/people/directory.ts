@@ -32,8 +32,14 @@ export const activityLabelsFromCatalogue: ActivityLookup = {
     if (activityIds.length === 0) return new Map();
     const found = await rows<{ id: string; label: string }>(
       tx,
-      sql`select id, code || ' · ' || title as label from activities where id = any(${activityIds}::uuid[])`,
+      sql`select id, code || ' · ' || title as label from activities where id in ${activityIds}`,
     );
     return new Map(found.map((row) => [row.id, row.label]));
+  },
+  async options(tx: Tx): Promise<Array<{ id: string; label: string }>> {
+    return rows<{ id: string; label: string }>(
+      tx,
+      sql`select id, code || ' · ' || title as label from activities order by start_date desc nulls last, code limit 1000`,
+    );
   },
 };
