@@ -135,6 +135,10 @@ export async function buildServer({ database, config, logger = false, uploadLimi
 
   installErrorHandling(app);
   installCsrfCheck(app);
+  // Whatever a signed-in user sees may be personal or unpublished: never kept by a shared cache or the browser.
+  app.addHook('onSend', async (request, reply) => {
+    if (request.actor && !reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store');
+  });
 
   app.get('/api/openapi.json', { schema: { tags: ['meta'], summary: 'This API as an OpenAPI 3 document' } }, async () =>
     app.swagger(),
