@@ -77,7 +77,7 @@ try {
     importRowsPerSecond: Math.round(total / importSeconds),
     copySeconds: Number(copySeconds.toFixed(1)),
     ratioToCopy: Number((importSeconds / copySeconds).toFixed(2)),
-    heapPeakMB: Math.round(process.memoryUsage().rss / 1_048_576),
+    rssMB: Math.round(process.memoryUsage().rss / 1_048_576),
     goal: { ratioToCopy: 3 },
   };
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
