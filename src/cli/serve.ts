@@ -13,7 +13,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
   try {
     await migrate(database);
     if (options.demo && (await isEmpty(database))) {
-      process.stdout.write('Empty database: loading the demo organisation (a few minutes on the embedded database: 5,000 participants and 11,000 survey responses)…\n');
+      process.stdout.write('Empty database: loading the demo organisation (5,000 participants and 11,000 survey responses; well under a minute)…\n');
       process.stdout.write(`${await loadDemo(database)}\n`);
     }
     const app = await buildServer({ database, config, logger: true });

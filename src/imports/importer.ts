@@ -27,8 +27,18 @@ export interface ImportKind<Input> {
   parse(cell: (column: string) => string, issues: Array<[string, string]>): Input;
   /** Loads what validation needs from the database; returns the per-record rule check. */
   prepare(tx: Tx, actor: Actor, inputs: Input[]): Promise<(input: Input) => Array<{ field: string; message: string }>>;
-  /** Inserts or updates (by key); returns how many records were new and how many updated. */
-  write(tx: Tx, actor: Actor, inputs: Input[]): Promise<{ inserted: number; updated: number }>;
+  /**
+   * Inserts or updates (by key); returns how many records were new and how many updated. A kind
+   * that leaves some alone because they were imported before (same source id) says how many as
+   * `unchanged`, so that re-importing a file reports them instead of duplicating.
+   */
+  write(tx: Tx, actor: Actor, inputs: Input[]): Promise<{ inserted: number; updated: number; unchanged?: number }>;
+  /**
+   * For kinds whose columns depend on the file (survey responses: one column per question, the
+   * metadata columns of the tool that exported it): checks the header instead of `columns` and
+   * `required`, and says how many rows under the header are more header (Qualtrics has three).
+   */
+  readHeader?(header: string[], rows: string[][]): { issues: Array<[string, string]>; headerRows?: number };
   exportRows(tx: Tx, actor: Actor): Promise<string[][]>;
 }
 
@@ -48,6 +58,8 @@ export interface ImportReport {
   created: number;
   updated: number;
   skipped: number;
+  /** Valid rows left alone because they had been imported before (kinds that report it). */
+  unchanged?: number;
   issues: ImportIssue[];
 }
 
@@ -72,18 +84,34 @@ export async function importTable<Input>(database: Database, actor: Actor, kind:
     if (error instanceof TableError) throw new ImportRejected(emptyReport(kind, fileName, [{ file: fileName, row: 1, column: '', message: error.message }]));
     throw error;
   }
-  const headerIssues = checkHeader(kind, fileName, table.header);
+  let headerIssues: ImportIssue[];
+  let headerRows = 0;
+  if (kind.readHeader) {
+    const read = kind.readHeader(table.header, table.rows);
+    headerIssues = read.issues.map(([column, message]) => ({ file: fileName, row: 1, column, message }));
+    headerRows = read.headerRows ?? 0;
+  } else {
+    headerIssues = checkHeader(kind, fileName, table.header);
+  }
   if (headerIssues.length > 0) throw new ImportRejected(emptyReport(kind, fileName, headerIssues));
-  onProgress(`${fileName}: read ${table.rows.length} rows`);
+  const dataRows = table.rows.length - headerRows;
+  onProgress(`${fileName}: read ${dataRows} rows`);
 
-  const parsed = table.rows.map((cells, index) => {
+  const columnIndex = new Map<string, number>();
+  table.header.forEach((column, at) => {
+    if (!columnIndex.has(column)) columnIndex.set(column, at);
+  });
+  const parsed: Array<{ row: number; input: Input; issues: Array<[string, string]> }> = [];
+  for (let index = headerRows; index < table.rows.length; index++) {
+    const cells = table.rows[index]!;
     const issues: Array<[string, string]> = [];
     const cell = (column: string) => {
-      const at = table.header.indexOf(column);
-      return at < 0 ? '' : restoreNeutralised((cells[at] ?? '').trim());
+      const at = columnIndex.get(column);
+      return at === undefined ? '' : restoreNeutralised((cells[at] ?? '').trim());
     };
-    return { row: index + 2, input: kind.parse(cell, issues), issues };
-  });
+    parsed.push({ row: index + 2, input: kind.parse(cell, issues), issues });
+    if ((index + 1 - headerRows) % 100_000 === 0) onProgress(`${fileName}: read ${index + 1 - headerRows}/${dataRows} rows`);
+  }
 
   try {
     return await database.withOrg(actor.orgId, async (tx) => {
@@ -104,13 +132,16 @@ export async function importTable<Input>(database: Database, actor: Actor, kind:
       }
       const report: ImportReport = { kind: kind.name, file: fileName, rows: parsed.length, written: 0, created: 0, updated: 0, skipped: parsed.length - valid.length, issues };
       if (issues.length > 0 && !options.skipInvalid) throw new RollBack(report);
+      let unchanged: number | undefined;
       for (let start = 0; start < valid.length; start += 5000) {
         const written = await kind.write(tx, actor, valid.slice(start, start + 5000));
         report.created += written.inserted;
         report.updated += written.updated;
-        report.written = Math.min(valid.length, start + 5000);
-        onProgress(`${fileName}: wrote ${report.written}/${valid.length} rows`);
+        if (written.unchanged !== undefined) unchanged = (unchanged ?? 0) + written.unchanged;
+        onProgress(`${fileName}: wrote ${Math.min(valid.length, start + 5000)}/${valid.length} rows`);
       }
+      report.written = valid.length - (unchanged ?? 0);
+      if (unchanged !== undefined) report.unchanged = unchanged;
       return report;
     });
   } catch (error) {

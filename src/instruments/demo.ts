@@ -3,10 +3,10 @@
 // skewed positive with some item non-response, and a follow-up 6–24 months later answered by fewer.
 import type { Actor } from '../accounts/service.ts';
 import type { Tx } from '../db/database.ts';
-import { setSubmittedAt } from '../responses/repository.ts';
-import { loadCollection, submit, type ResourcePerson } from '../responses/service.ts';
+import { validateSubmission, writeResponses, type BulkResponse, type BulkTarget } from '../responses/bulk.ts';
+import type { ResourcePerson } from '../responses/service.ts';
 import { knowledgeTest, type KnowledgeItem } from './bank.ts';
-import { createCollectionLink, createInstrument, createStandardInstrument, publish } from './service.ts';
+import { createCollectionLink, createInstrument, createStandardInstrument, latestVersion, publish } from './service.ts';
 
 export interface DemoActivity {
   id: string;
@@ -57,25 +57,43 @@ export async function loadInstrumentsDemo(tx: Tx, actor: Actor, activities: Demo
   const pre = await createInstrument(tx, actor, { key: 'pre_test', purpose: 'pre_test', definition: knowledgeTest('pre_test', { en: 'Pre-test' }, itemBank) });
   const post = await createInstrument(tx, actor, { key: 'post_test', purpose: 'post_test', definition: knowledgeTest('post_test', { en: 'Post-test' }, itemBank) });
   for (const instrument of [eoa, followUp, pre, post]) await publish(tx, instrument.id);
-  let responses = 0;
-  const collections = new Map<string, Awaited<ReturnType<typeof loadCollection>>>();
-  const collectionFor = async (instrumentId: string, activity: DemoActivity) => {
+  // Submissions are gathered (in the same order, so the seeded draws are the same) and written
+  // per instrument with the bulk writer: the rows of a final submit, a few statements in all.
+  const targets = new Map<string, { target: BulkTarget; items: BulkResponse[] }>();
+  for (const instrument of [pre, post, eoa, followUp]) {
+    const version = await latestVersion(tx, instrument.id);
+    targets.set(instrument.id, {
+      target: { instrumentId: instrument.id, versionId: version.id, purpose: instrument.purpose, anonymous: instrument.anonymous, definition: version.definition },
+      items: [],
+    });
+  }
+  const links = new Map<string, string>();
+  const linkFor = async (instrumentId: string, activity: DemoActivity) => {
     const key = `${instrumentId}:${activity.id}`;
-    let collection = collections.get(key);
-    if (!collection) {
-      const link = await createCollectionLink(tx, instrumentId, { activityId: activity.id });
-      collection = await loadCollection(tx, link.id, { resourcePersonsOf: async () => activity.resourcePersons ?? [] });
-      collections.set(key, collection);
+    let linkId = links.get(key);
+    if (!linkId) {
+      linkId = (await createCollectionLink(tx, instrumentId, { activityId: activity.id })).id;
+      links.set(key, linkId);
     }
-    return collection;
+    return linkId;
   };
   const answer = async (instrumentId: string, activity: DemoActivity, participantId: string, answers: Record<string, unknown>, at: Date, repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>>) => {
-    const collection = await collectionFor(instrumentId, activity);
-    const result = await submit(tx, collection, { clientSubmissionId: `demo-${instrumentId.slice(0, 8)}-${participantId}`, answers, repeats, final: true, participantId });
-    if (result.outcome === 'completed') {
-      await setSubmittedAt(tx, result.response.id, at);
-      responses++;
-    }
+    const { target, items } = targets.get(instrumentId)!;
+    const collectionLinkId = await linkFor(instrumentId, activity);
+    const { data, issues } = validateSubmission(target.definition, { answers, repeats }, { resourcePersonIds: (activity.resourcePersons ?? []).map((p) => p.id) });
+    const complete = issues.length === 0;
+    items.push({
+      clientSubmissionId: `demo-${instrumentId.slice(0, 8)}-${participantId}`,
+      activityId: activity.id,
+      participantId,
+      collectionLinkId,
+      data,
+      complete,
+      // As a web submission that failed validation: kept as a partial response, started now.
+      submittedAt: complete ? at : null,
+      startedAt: complete ? new Date(at.getTime() - 3_600_000) : null,
+      source: 'web',
+    });
   };
   for (const activity of activities) {
     const quality = activity.modality === 'online' ? -0.3 : 0.2; // online courses rate a little lower
@@ -115,6 +133,10 @@ export async function loadInstrumentsDemo(tx: Tx, actor: Actor, activities: Demo
         await answer(followUp.id, activity, participantId, answers, addDays(activity.endDate, 180 + Math.floor(random() * 540)));
       }
     }
+  }
+  let responses = 0;
+  for (const { target, items } of targets.values()) {
+    responses += (await writeResponses(tx, target, items)).completed;
   }
   return { responses };
 }

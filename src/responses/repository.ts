@@ -133,6 +133,65 @@ export async function insertAnswers(
   );
 }
 
+/** A response row as the bulk writer builds it (timestamps as ISO text; null = now). */
+export interface BulkResponseRow {
+  id: string;
+  clientSubmissionId: string;
+  instrumentId: string;
+  instrumentVersionId: string;
+  collectionLinkId: string | null;
+  activityId: string | null;
+  participantId: string | null;
+  status: ResponseStatus;
+  startedAt: string | null;
+  submittedAt: string | null;
+  lang: string | null;
+  data: ResponseData;
+  source: 'web' | 'import';
+  score: number | null;
+  maxScore: number | null;
+}
+
+/**
+ * Inserts many responses in one statement (the rows travel as one JSON parameter, so the
+ * statement is the same for 1 or 2,000 rows and on both drivers). A client submission id that
+ * exists already is left alone. Returns the ids of the rows written.
+ */
+export async function insertResponsesBulk(tx: Tx, list: BulkResponseRow[]): Promise<string[]> {
+  if (list.length === 0) return [];
+  const written = await rows<{ id: string }>(
+    tx,
+    sql`insert into responses (org_id, id, instrument_id, instrument_version_id, activity_id, participant_id, collection_link_id, status,
+                               started_at, submitted_at, source, client_submission_id, lang, data, score, max_score)
+        select tracer_current_org(), r.id, r."instrumentId", r."instrumentVersionId", r."activityId", r."participantId", r."collectionLinkId", r.status,
+               coalesce(r."startedAt", now()), case when r.status = 'complete' then coalesce(r."submittedAt", now()) end, r.source,
+               r."clientSubmissionId", r.lang, r.data, r.score, r."maxScore"
+          from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as r(id uuid, "instrumentId" uuid, "instrumentVersionId" uuid, "activityId" uuid,
+               "participantId" uuid, "collectionLinkId" uuid, status text, "startedAt" timestamptz, "submittedAt" timestamptz, source text,
+               "clientSubmissionId" text, lang text, data jsonb, score float8, "maxScore" float8)
+        on conflict (org_id, client_submission_id) do nothing
+        returning id`,
+  );
+  return written.map((row) => row.id);
+}
+
+export type BulkAnswerRow = AnswerRow & { responseId: string; activityId: string | null };
+
+/** Inserts the answer rows of many complete responses of one instrument in one statement per 20,000 rows. */
+export async function insertAnswersBulk(tx: Tx, instrument: { instrumentId: string; purpose: Purpose }, list: BulkAnswerRow[]): Promise<void> {
+  for (let start = 0; start < list.length; start += 20_000) {
+    const chunk = list.slice(start, start + 20_000);
+    await tx.execute(
+      sql`insert into answers (org_id, response_id, position, question_key, item_index, resource_person_id, choice_code, numeric_value, text_value,
+                               instrument_id, purpose, activity_id)
+          select tracer_current_org(), a."responseId", a.position, a."questionKey", a."itemIndex", a."resourcePersonId", a."choiceCode",
+                 a."numericValue", a."textValue", ${instrument.instrumentId}::uuid, ${instrument.purpose}::text, a."activityId"
+            from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as a("responseId" uuid, position int, "questionKey" text, "itemIndex" int,
+                 "resourcePersonId" uuid, "choiceCode" text, "numericValue" float8, "textValue" text, "activityId" uuid)`,
+    );
+  }
+}
+
 export async function listResponses(tx: Queryable, instrumentId: string, limit = 200): Promise<ResponseRow[]> {
   return tx.select().from(responses).where(eq(responses.instrumentId, instrumentId)).orderBy(desc(responses.startedAt)).limit(limit);
 }

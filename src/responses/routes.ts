@@ -10,6 +10,7 @@ import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
 import { staffSecurity, Uuid } from '../http/schemas.ts';
 import { organisationOfLink } from '../instruments/service.ts';
+import { responseImportRoutes } from './import-routes.ts';
 import { respondentPageRoutes } from './respondent-routes.ts';
 import * as service from './service.ts';
 
@@ -141,4 +142,5 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
   );
 
   await app.register(respondentPageRoutes, { database, resourcePersons, inLink });
+  await app.register(responseImportRoutes, { database });
 };
