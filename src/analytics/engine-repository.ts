@@ -455,33 +455,38 @@ function responseRate(request: EngineRequest): { ctes: SQL[]; select: SQL } | nu
   return { ctes: [], select: sql.join(branches, sql` union all `) };
 }
 
-/** cost_per_completion: each completion carries its activity's cost / completions; activities without a cost are missing. */
+/**
+ * cost_per_completion: each cell carries its share of each activity's cost (cost × its completions
+ * / the activity's completions); completions of activities without a cost are missing.
+ */
 function costPerCompletion(request: EngineRequest): { ctes: SQL[]; select: SQL } | null {
   const indicators = ofKind(request, 'cost_per_completion');
   if (indicators.length === 0) return null;
   const branches = indicators.map(
     ({ key }) => sql`select ${key}::text, period, d1, d2,
-           coalesce(sum(cost / completions) filter (where cost is not null), 0)::float8,
-           (count(*) filter (where cost is not null))::int, (count(*) filter (where cost is null))::int, null::float8, ${NO_RANKS}
-      from (select e.*, count(*) over (partition by e.activity_id) as completions from completed e) c
+           coalesce(sum(cost * n / completions) filter (where cost is not null), 0)::float8,
+           coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, ${NO_RANKS}
+      from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as completions
+              from completed group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2`,
   );
   return { ctes: [], select: sql.join(branches, sql` union all `) };
 }
 
-/** cost_per_application: each follow-up respondent reporting application carries its activity's cost / such respondents. */
+/** cost_per_application: as cost_per_completion, over follow-up respondents whose answer reports application. */
 function costPerApplication(request: EngineRequest): { ctes: SQL[]; select: SQL } | null {
   const indicators = ofKind(request, 'cost_per_application');
   if (indicators.length === 0) return null;
   const branches = indicators.map(
     ({ key, definition }) => sql`select ${key}::text, period, d1, d2,
-           coalesce(sum(cost / applying) filter (where cost is not null), 0)::float8,
-           (count(*) filter (where cost is not null))::int, (count(*) filter (where cost is null))::int, null::float8, ${NO_RANKS}
-      from (select u.*, count(*) over (partition by u.activity_id) as applying
+           coalesce(sum(cost * n / applying) filter (where cost is not null), 0)::float8,
+           coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, ${NO_RANKS}
+      from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as applying
               from (select distinct resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, act.cost
                       from answers a join resp on resp.response_id = a.response_id join act on act.activity_id = resp.activity_id
                      where resp.purpose = 'follow_up' and a.question_key = ${definition.question}
-                       and a.choice_code = any(${textArray(definition.values)})) u) c
+                       and a.choice_code = any(${textArray(definition.values)})) u
+             group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2`,
   );
   return { ctes: [], select: sql.join(branches, sql` union all `) };
