@@ -10,6 +10,7 @@ import { createTestOrg, startTestServer, TestClient, type TestOrg, type TestServ
 import { seedEngineFixture } from './engine-fixture.ts';
 import { computeKpis, frequencyTable, setMinCellSize, type KpiQuery } from './engine.ts';
 import { kpiRecords, type KpiRecord } from './output.ts';
+import { indicatorResult } from './indicator-source.ts';
 import { setTarget } from './service.ts';
 import { meanCell, twoProportionZTest, wilsonInterval, type ShareEstimate } from './statistics.ts';
 
@@ -243,5 +244,18 @@ describe('indicator engine', () => {
     assert.deepEqual([shown.body[0]!.suppressed, shown.body[0]!.numerator], [false, 2]);
     assert.equal((await admin.request('PUT', '/api/analytics/settings', { minCellSize: 0 })).status, 400);
     await admin.request('PUT', '/api/analytics/settings', { minCellSize: 5 });
+  });
+
+  it('gives evaluations live indicator values (value, interval, n) or says why not', async () => {
+    const result = (indicatorKey: string, period: string, filters: Record<string, string> = {}) =>
+      database.withOrg(org.id, (tx) => indicatorResult(tx, { indicatorKey, period, filters }));
+    const interval = wilsonInterval(7, 10);
+    assert.deepEqual(await result('relevance', '2023'), { available: true, value: 0.7, ciLow: interval.low, ciHigh: interval.high, n: 10 });
+    assert.deepEqual(await result('relevance', '2023', { office: 'country_office' }), { available: true, value: 1, ciLow: wilsonInterval(5, 5).low, ciHigh: 1, n: 5 });
+    assert.deepEqual(await result('cost_per_completion', '2023'), { available: true, value: 10000 / 7, ciLow: null, ciHigh: null, n: 7 });
+    assert.deepEqual(await result('tangible_change', '2023'), { available: false, reason: 'fewer than 5 valid answers (n = 3): suppressed' });
+    assert.deepEqual(await result('relevance', '2019'), { available: false, reason: 'no data for 2019' });
+    assert.equal((await result('happiness', '2023')).available, false);
+    assert.equal((await result('response_rate', '2023', { office: 'country_office' })).available, false);
   });
 });

@@ -134,7 +134,7 @@ export async function getDossier(
   const findingViews = await Promise.all(
     findingRows.map(async (finding) => ({
       ...finding,
-      evidenceResults: await Promise.all(finding.evidence.map(async (link) => ({ link, result: await options.indicators.resultFor(link) }))),
+      evidenceResults: await Promise.all(finding.evidence.map(async (link) => ({ link, result: await options.indicators.resultFor(link, tx) }))),
     })),
   );
   return {
