@@ -275,7 +275,7 @@ function answerInSet(request: EngineRequest): { ctes: SQL[]; select: SQL } | nul
           from answers a
           join ais_spec s on s.question_key = a.question_key
           join resp on resp.response_id = a.response_id
-         where a.choice_code is not null
+         where a.question_key = any(${textArray([...new Set(indicators.flatMap(({ definition }) => definition.questions))])}) and a.choice_code is not null
          group by s.indicator, s.priority, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
       )`,
       sql`ais_units as (
@@ -315,7 +315,7 @@ function textNonEmpty(request: EngineRequest): { ctes: SQL[]; select: SQL } | nu
           join vq on vq.version_id = resp.instrument_version_id
           join tne_spec s on s.question_key = vq.question_key and (s.among is null or s.among = resp.purpose)
           left join (select distinct a.response_id, a.question_key from answers a
-                      where a.question_key in (select question_key from tne_spec) and btrim(a.text_value) <> '') w
+                      where a.question_key = any(${textArray(indicators.map(({ definition }) => definition.question))}) and btrim(a.text_value) <> '') w
             on w.response_id = resp.response_id and w.question_key = s.question_key
          group by s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
       )`,
@@ -336,7 +336,7 @@ function mean(request: EngineRequest): { ctes: SQL[]; select: SQL } | null {
       sql`mean_values as (
         select s.indicator, resp.response_id, resp.period, resp.d1, resp.d2, a.numeric_value as x
           from answers a join mean_spec s on s.question_key = a.question_key join resp on resp.response_id = a.response_id
-         where a.numeric_value is not null
+         where a.question_key = any(${textArray(indicators.map(({ definition }) => definition.question))}) and a.numeric_value is not null
       )`,
       sql`mean_unanswered as (
         select s.indicator, resp.period, resp.d1, resp.d2, count(*)::int as missing

@@ -61,36 +61,46 @@
 --   $58 = 0
 --   $59 = "none"
 --   $60 = true
---   $61 = "application_examples"
---   $62 = "fu_application_example"
---   $63 = "follow_up"
---   $64 = "pre_test"
---   $65 = "post_test"
---   $66 = "pre_test"
---   $67 = "post_test"
---   $68 = "knowledge_gain"
---   $69 = "mean_gain"
---   $70 = "knowledge_gain_normalised"
---   $71 = "mean_normalised_gain"
---   $72 = "knowledge_acquisition"
---   $73 = "share_improved"
---   $74 = "enrolled"
---   $75 = "completed"
---   $76 = "certified"
---   $77 = "women_share"
---   $78 = "woman"
---   $79 = "ldc_share"
---   $80 = "ldc"
---   $81 = "social_partner_share"
---   $82 = "workers"
---   $83 = "employers"
---   $84 = "response_rate"
---   $85 = "end_of_activity"
---   $86 = "cost_per_completion"
---   $87 = "cost_per_application"
---   $88 = "fu_use"
---   $89 = "significant_input"
---   $90 = "helpful_specific"
+--   $61 = "eoa_relevance"
+--   $62 = "eoa_theory_practice"
+--   $63 = "eoa_can_apply"
+--   $64 = "fu_needs_met"
+--   $65 = "eoa_needs_met"
+--   $66 = "fu_use"
+--   $67 = "fu_competence_change"
+--   $68 = "fu_performance_change"
+--   $69 = "fu_tangible_change"
+--   $70 = "application_examples"
+--   $71 = "fu_application_example"
+--   $72 = "follow_up"
+--   $73 = "fu_application_example"
+--   $74 = "pre_test"
+--   $75 = "post_test"
+--   $76 = "pre_test"
+--   $77 = "post_test"
+--   $78 = "knowledge_gain"
+--   $79 = "mean_gain"
+--   $80 = "knowledge_gain_normalised"
+--   $81 = "mean_normalised_gain"
+--   $82 = "knowledge_acquisition"
+--   $83 = "share_improved"
+--   $84 = "enrolled"
+--   $85 = "completed"
+--   $86 = "certified"
+--   $87 = "women_share"
+--   $88 = "woman"
+--   $89 = "ldc_share"
+--   $90 = "ldc"
+--   $91 = "social_partner_share"
+--   $92 = "workers"
+--   $93 = "employers"
+--   $94 = "response_rate"
+--   $95 = "end_of_activity"
+--   $96 = "cost_per_completion"
+--   $97 = "cost_per_application"
+--   $98 = "fu_use"
+--   $99 = "significant_input"
+--   $100 = "helpful_specific"
 with act as (
     select a.id as activity_id, $1::text as period, extract(year from a.end_date)::int as year,
            a.modality::text as modality, a.programme, a.fee_type::text as fee_type, a.languages[1] as language,
@@ -135,7 +145,7 @@ with act as (
           from answers a
           join ais_spec s on s.question_key = a.question_key
           join resp on resp.response_id = a.response_id
-         where a.choice_code is not null
+         where a.question_key = any(array[$61::text, $62::text, $63::text, $64::text, $65::text, $66::text, $67::text, $68::text, $69::text]) and a.choice_code is not null
          group by s.indicator, s.priority, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
       ),
   ais_units as (
@@ -149,14 +159,14 @@ with act as (
         union
         select indicator, period, d1, d2, activity_id, unit_id from ais_units
       ),
-  tne_spec(indicator, question_key, among) as (values ($61::text, $62::text, $63::text)),
+  tne_spec(indicator, question_key, among) as (values ($70::text, $71::text, $72::text)),
   tne_units as (
         select s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id, bool_or(w.response_id is not null) as written
           from resp
           join vq on vq.version_id = resp.instrument_version_id
           join tne_spec s on s.question_key = vq.question_key and (s.among is null or s.among = resp.purpose)
           left join (select distinct a.response_id, a.question_key from answers a
-                      where a.question_key in (select question_key from tne_spec) and btrim(a.text_value) <> '') w
+                      where a.question_key = any(array[$73::text]) and btrim(a.text_value) <> '') w
             on w.response_id = resp.response_id and w.question_key = s.question_key
          group by s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
       ),
@@ -165,16 +175,16 @@ with act as (
                score / max_score as share, score
           from resp
          where participant_id is not null and score is not null and max_score > 0
-           and purpose in ($64, $65)
+           and purpose in ($74, $75)
          order by activity_id, unit_id, purpose, submitted_at desc
       ),
   "pg_pairs_0" as (
         select coalesce(b.period, f.period) as period, coalesce(b.d1, f.d1) as d1, coalesce(b.d2, f.d2) as d2,
                b.score as pre_score, b.share as pre_share, f.score as post_score, f.share as post_share
-          from (select * from pg_scores where purpose = $66) b
-          full join (select * from pg_scores where purpose = $67) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
+          from (select * from pg_scores where purpose = $76) b
+          full join (select * from pg_scores where purpose = $77) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
       ),
-  pg_units as (select $68::text as indicator, $69::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $70::text as indicator, $71::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $72::text as indicator, $73::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
+  pg_units as (select $78::text as indicator, $79::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $80::text as indicator, $81::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $82::text as indicator, $83::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
   pg_ranks as (
         select indicator, period, d1, d2,
                (count(*) filter (where d <> 0))::int as n_nonzero, (count(*) filter (where d = 0))::int as n_zero,
@@ -193,7 +203,7 @@ with act as (
       from enrolments e
       join act on act.activity_id = e.activity_id
       join participants p on p.id = e.participant_id
-     where e.role = 'participant' and e.status::text in ($74, $75, $76)
+     where e.role = 'participant' and e.status::text in ($84, $85, $86)
        and true
   )
 select * from ((select e.indicator, e.period, e.d1, e.d2,
@@ -217,40 +227,40 @@ union all
       left join pg_ranks r on r.indicator = u.indicator and r.period = u.period and r.d1 is not distinct from u.d1 and r.d2 is not distinct from u.d2
      group by u.indicator, u.period, u.d1, u.d2)
 union all
-(select $77::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$78::text])))::float8,
+(select $87::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$88::text])))::float8,
            (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, (count(*) filter (where not (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $79::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null and (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) = any(array[$80::text])))::float8,
+      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $89::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null and (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) = any(array[$90::text])))::float8,
            (count(*) filter (where (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null))::int, (count(*) filter (where not (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $81::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$82::text, $83::text])))::float8,
+      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $91::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$92::text, $93::text])))::float8,
            (count(*) filter (where (p.constituent_group::text) is not null))::int, (count(*) filter (where not (p.constituent_group::text) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)
 union all
-(select $84::text, period, d1, d2,
+(select $94::text, period, d1, d2,
            (count(*) filter (where exists (
               select 1 from responses r join instruments i on i.id = r.instrument_id
                where r.activity_id = e.activity_id and r.participant_id = e.participant_id
-                 and r.status = 'complete' and i.purpose = $85)))::float8,
+                 and r.status = 'complete' and i.purpose = $95)))::float8,
            count(*)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from completed e group by period, d1, d2)
 union all
-(select $86::text, period, d1, d2,
+(select $96::text, period, d1, d2,
            coalesce(sum(cost * n / completions) filter (where cost is not null), 0)::float8,
            coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as completions
               from completed group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2)
 union all
-(select $87::text, period, d1, d2,
+(select $97::text, period, d1, d2,
            coalesce(sum(cost * n / applying) filter (where cost is not null), 0)::float8,
            coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as applying
               from (select distinct resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, act.cost
                       from answers a join resp on resp.response_id = a.response_id join act on act.activity_id = resp.activity_id
-                     where resp.purpose = 'follow_up' and a.question_key = $88
-                       and a.choice_code = any(array[$89::text, $90::text])) u
+                     where resp.purpose = 'follow_up' and a.question_key = $98
+                       and a.choice_code = any(array[$99::text, $100::text])) u
              group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
 order by indicator, period, d1 nulls last, d2 nulls last;

@@ -64,33 +64,43 @@
 --   $61 = 0
 --   $62 = "none"
 --   $63 = true
---   $64 = "application_examples"
---   $65 = "fu_application_example"
---   $66 = "follow_up"
---   $67 = "pre_test"
---   $68 = "post_test"
---   $69 = "pre_test"
---   $70 = "post_test"
---   $71 = "knowledge_gain"
---   $72 = "mean_gain"
---   $73 = "knowledge_gain_normalised"
---   $74 = "mean_normalised_gain"
---   $75 = "knowledge_acquisition"
---   $76 = "share_improved"
---   $77 = "enrolled"
---   $78 = "completed"
---   $79 = "certified"
---   $80 = "office"
---   $81 = "country_office"
---   $82 = "country_office"
---   $83 = "country_office"
---   $84 = "women_share"
---   $85 = "woman"
---   $86 = "ldc_share"
---   $87 = "ldc"
---   $88 = "social_partner_share"
---   $89 = "workers"
---   $90 = "employers"
+--   $64 = "eoa_relevance"
+--   $65 = "eoa_theory_practice"
+--   $66 = "eoa_can_apply"
+--   $67 = "fu_needs_met"
+--   $68 = "eoa_needs_met"
+--   $69 = "fu_use"
+--   $70 = "fu_competence_change"
+--   $71 = "fu_performance_change"
+--   $72 = "fu_tangible_change"
+--   $73 = "application_examples"
+--   $74 = "fu_application_example"
+--   $75 = "follow_up"
+--   $76 = "fu_application_example"
+--   $77 = "pre_test"
+--   $78 = "post_test"
+--   $79 = "pre_test"
+--   $80 = "post_test"
+--   $81 = "knowledge_gain"
+--   $82 = "mean_gain"
+--   $83 = "knowledge_gain_normalised"
+--   $84 = "mean_normalised_gain"
+--   $85 = "knowledge_acquisition"
+--   $86 = "share_improved"
+--   $87 = "enrolled"
+--   $88 = "completed"
+--   $89 = "certified"
+--   $90 = "office"
+--   $91 = "country_office"
+--   $92 = "country_office"
+--   $93 = "country_office"
+--   $94 = "women_share"
+--   $95 = "woman"
+--   $96 = "ldc_share"
+--   $97 = "ldc"
+--   $98 = "social_partner_share"
+--   $99 = "workers"
+--   $100 = "employers"
 with act as (
     select a.id as activity_id, $1::text as period, extract(year from a.end_date)::int as year,
            a.modality::text as modality, a.programme, a.fee_type::text as fee_type, a.languages[1] as language,
@@ -130,7 +140,7 @@ with act as (
           from answers a
           join ais_spec s on s.question_key = a.question_key
           join resp on resp.response_id = a.response_id
-         where a.choice_code is not null
+         where a.question_key = any(array[$64::text, $65::text, $66::text, $67::text, $68::text, $69::text, $70::text, $71::text, $72::text]) and a.choice_code is not null
          group by s.indicator, s.priority, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
       ),
   ais_units as (
@@ -144,14 +154,14 @@ with act as (
         union
         select indicator, period, d1, d2, activity_id, unit_id from ais_units
       ),
-  tne_spec(indicator, question_key, among) as (values ($64::text, $65::text, $66::text)),
+  tne_spec(indicator, question_key, among) as (values ($73::text, $74::text, $75::text)),
   tne_units as (
         select s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id, bool_or(w.response_id is not null) as written
           from resp
           join vq on vq.version_id = resp.instrument_version_id
           join tne_spec s on s.question_key = vq.question_key and (s.among is null or s.among = resp.purpose)
           left join (select distinct a.response_id, a.question_key from answers a
-                      where a.question_key in (select question_key from tne_spec) and btrim(a.text_value) <> '') w
+                      where a.question_key = any(array[$76::text]) and btrim(a.text_value) <> '') w
             on w.response_id = resp.response_id and w.question_key = s.question_key
          group by s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
       ),
@@ -160,16 +170,16 @@ with act as (
                score / max_score as share, score
           from resp
          where participant_id is not null and score is not null and max_score > 0
-           and purpose in ($67, $68)
+           and purpose in ($77, $78)
          order by activity_id, unit_id, purpose, submitted_at desc
       ),
   "pg_pairs_0" as (
         select coalesce(b.period, f.period) as period, coalesce(b.d1, f.d1) as d1, coalesce(b.d2, f.d2) as d2,
                b.score as pre_score, b.share as pre_share, f.score as post_score, f.share as post_share
-          from (select * from pg_scores where purpose = $69) b
-          full join (select * from pg_scores where purpose = $70) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
+          from (select * from pg_scores where purpose = $79) b
+          full join (select * from pg_scores where purpose = $80) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
       ),
-  pg_units as (select $71::text as indicator, $72::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $73::text as indicator, $74::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $75::text as indicator, $76::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
+  pg_units as (select $81::text as indicator, $82::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $83::text as indicator, $84::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $85::text as indicator, $86::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
   pg_ranks as (
         select indicator, period, d1, d2,
                (count(*) filter (where d <> 0))::int as n_nonzero, (count(*) filter (where d = 0))::int as n_zero,
@@ -188,11 +198,11 @@ with act as (
       from enrolments e
       join act on act.activity_id = e.activity_id
       join participants p on p.id = e.participant_id
-     where e.role = 'participant' and e.status::text in ($77, $78, $79)
+     where e.role = 'participant' and e.status::text in ($87, $88, $89)
        and (exists (
         select 1 from answers fa join responses fr on fr.id = fa.response_id
-         where fa.question_key = $80
-           and (fa.choice_code = $81 or fa.text_value = $82 or fa.numeric_value::text = $83)
+         where fa.question_key = $90
+           and (fa.choice_code = $91 or fa.text_value = $92 or fa.numeric_value::text = $93)
            and fr.status = 'complete' and fr.activity_id = e.activity_id and coalesce(fr.participant_id, fr.id) = e.participant_id))
   )
 select * from ((select e.indicator, e.period, e.d1, e.d2,
@@ -216,14 +226,14 @@ union all
       left join pg_ranks r on r.indicator = u.indicator and r.period = u.period and r.d1 is not distinct from u.d1 and r.d2 is not distinct from u.d2
      group by u.indicator, u.period, u.d1, u.d2)
 union all
-(select $84::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$85::text])))::float8,
+(select $94::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$95::text])))::float8,
            (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, (count(*) filter (where not (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $86::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null and (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) = any(array[$87::text])))::float8,
+      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $96::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null and (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) = any(array[$97::text])))::float8,
            (count(*) filter (where (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null))::int, (count(*) filter (where not (case when p.ldc then 'ldc' when not p.ldc then 'non_ldc' end) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $88::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$89::text, $90::text])))::float8,
+      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $98::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$99::text, $100::text])))::float8,
            (count(*) filter (where (p.constituent_group::text) is not null))::int, (count(*) filter (where not (p.constituent_group::text) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
 order by indicator, period, d1 nulls last, d2 nulls last;
