@@ -510,9 +510,19 @@ select * from (${sql.join(selects, sql`\nunion all\n`)}) as cells(indicator, per
 order by indicator, period, d1 nulls last, d2 nulls last`;
 }
 
+/**
+ * Transaction-local settings for one large aggregation: enough memory that its hashes and sorts
+ * stay in memory (the default 4 MB spills to disk at a few hundred thousand answers), and no JIT
+ * (compiling costs more than it saves on a statement that runs once).
+ */
+async function tuneForAggregation(db: Queryable): Promise<void> {
+  await db.execute(sql`select set_config('work_mem', '64MB', true), set_config('jit', 'off', true)`);
+}
+
 export async function indicatorAggregates(db: Queryable, request: EngineRequest): Promise<AggregateRow[]> {
   const statement = indicatorStatement(request);
   if (statement === null) return [];
+  await tuneForAggregation(db);
   const found = await rows<AggregateRow>(db, statement);
   return found.map((row) => ({
     ...row,
@@ -571,6 +581,7 @@ export function frequencyStatement(request: FrequencyRequest): SQL {
 }
 
 export async function frequencyCounts(db: Queryable, request: FrequencyRequest): Promise<{ codes: FrequencyRow[]; valid: number; missing: number }> {
+  await tuneForAggregation(db);
   const found = await rows<{ kind: string; code: string | null; count: number }>(db, frequencyStatement(request));
   return {
     codes: found.filter((row) => row.kind === 'code').map((row) => ({ code: row.code!, count: Number(row.count) })),
