@@ -63,7 +63,7 @@ export const regionValues = [
   value('oceania', 'Oceania', 'Océanie', 'Oceanía'),
 ] as const;
 
-/** Residence in a least developed country (UN list); the participant's boolean `ldc` true/false. */
+/** Nationality of a least developed country (UN list) on the activity's date: tracer_ldc_on (people/reference/m49.ts). */
 export const ldcValues = [
   value('ldc', 'Least developed country', 'Pays le moins avancé', 'País menos adelantado'),
   value('non_ldc', 'Other country', 'Autre pays', 'Otro país'),

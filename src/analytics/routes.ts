@@ -9,6 +9,8 @@ import { IndicatorBodySchema, INDICATOR_KEY_PATTERN } from './definitions.ts';
 import { dimensionKeys, dimensions } from './dimensions.ts';
 import { indicatorsPage } from './pages.tsx';
 import { AnalyticsError, deleteTarget, getIndicator, listIndicators, saveIndicator, setTarget } from './service.ts';
+import { computeKpis, frequencyTable, getAnalyticsSettings, setMinCellSize } from './engine.ts';
+import { kpiRecords } from './output.ts';
 
 const API = ['indicators'];
 const PAGE = ['pages'];
@@ -50,7 +52,166 @@ const DimensionSchema = Type.Object({
   values: Type.Union([Type.Array(Type.Object({ code: Type.String(), labels: Localised })), Type.Null()]),
 });
 
+const ENGINE = ['kpi'];
+const NullableNumberOut = Type.Union([Type.Number(), Type.Null()]);
+const KpiQuery = Type.Object({
+  period: Type.Optional(Type.String({ maxLength: 9, description: 'a year (2023) or a range (2022-2023); default: every year, each on its own' })),
+  by: Type.Optional(Type.String({ maxLength: 60, description: `one or two dimensions, comma-separated: ${dimensionKeys.join(', ')}` })),
+  filter: Type.Optional(
+    Type.Array(Type.String({ maxLength: 200 }), { maxItems: 20, description: 'KEY=VALUE, repeatable: a dimension, activity (code), theme (code) or a question key' }),
+  ),
+  indicator: Type.Optional(Type.Array(Type.String({ pattern: INDICATOR_KEY_PATTERN }), { maxItems: 100, description: 'only these indicators' })),
+});
+const KpiRecordSchema = Type.Object(
+  {
+    indicator: Type.String(),
+    period: Type.String(),
+    numerator: NullableNumberOut,
+    denominator: Type.Number(),
+    value: NullableNumberOut,
+    ci_low: NullableNumberOut,
+    ci_high: NullableNumberOut,
+    n_missing: Type.Number(),
+    suppressed: Type.Boolean(),
+    baseline: NullableNumberOut,
+    target: NullableNumberOut,
+  },
+  {
+    additionalProperties: Type.Union([Type.String(), Type.Null()]),
+    description: 'plus one field per --by dimension, named after it (its value, null when not stated)',
+  },
+);
+const ComparisonSchema = Type.Object({
+  indicator: Type.String(),
+  period: Type.String(),
+  dimension: Type.String(),
+  group_a: Type.String(),
+  group_b: Type.String(),
+  within: Type.Union([Type.String(), Type.Null()]),
+  difference: NullableNumberOut,
+  z: NullableNumberOut,
+  p_value: NullableNumberOut,
+  compared: Type.Boolean({ description: 'false when either cell is suppressed (never tested)' }),
+});
+const TestSchema = Type.Union([Type.Object({}, { additionalProperties: true }), Type.Null()]);
+const PairedSchema = Type.Object({
+  indicator: Type.String(),
+  period: Type.String(),
+  by: Type.Object({}, { additionalProperties: Type.Union([Type.String(), Type.Null()]) }),
+  suppressed: Type.Boolean(),
+  t_test: TestSchema,
+  wilcoxon: TestSchema,
+});
+const FreqParams = Type.Object({ question: Type.String({ pattern: '^[a-z][a-z0-9_/]{0,99}$' }) });
+const FreqQuery = Type.Object({
+  instrument: Type.Optional(Type.String({ maxLength: 100 })),
+  period: KpiQuery.properties.period,
+  filter: KpiQuery.properties.filter,
+});
+const FreqRecordSchema = Type.Object({
+  option: Type.String(),
+  label: Type.String(),
+  count: Type.Number(),
+  percent: NullableNumberOut,
+  n_valid: Type.Number(),
+  n_missing: Type.Number(),
+});
+const SettingsSchema = Type.Object(
+  { minCellSize: Type.Integer({ minimum: 1, maximum: 1000, description: 'cells with fewer valid answers are suppressed (default 5)' }) },
+  { additionalProperties: false },
+);
+
 export const analyticsRoutes: FastifyPluginAsync = async (app) => {
+  // ------------------------------------------------------------ engine API
+  app.get(
+    '/api/kpi',
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: ENGINE,
+        summary: 'Indicator results: one record per indicator and cell, with Wilson/t intervals, missing, suppression, baseline and target',
+        security,
+        querystring: KpiQuery,
+        response: { 200: Type.Array(KpiRecordSchema) },
+      },
+    },
+    async (request) => {
+      const query = request.query as Static<typeof KpiQuery>;
+      const report = await request.inOrg((tx) => computeKpis(tx, { period: query.period, by: query.by, filters: query.filter, indicators: query.indicator })).catch(rethrowQuery);
+      return kpiRecords(report.results, report.by);
+    },
+  );
+
+  app.get(
+    '/api/kpi/tests',
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: ENGINE,
+        summary: 'Two-proportion comparisons between groups (suppressed cells never compared) and paired t / Wilcoxon tests of pre/post gains',
+        security,
+        querystring: KpiQuery,
+        response: { 200: Type.Object({ minCellSize: Type.Integer(), comparisons: Type.Array(ComparisonSchema), paired: Type.Array(PairedSchema) }) },
+      },
+    },
+    async (request) => {
+      const query = request.query as Static<typeof KpiQuery>;
+      const report = await request.inOrg((tx) => computeKpis(tx, { period: query.period, by: query.by, filters: query.filter, indicators: query.indicator })).catch(rethrowQuery);
+      return {
+        minCellSize: report.minCellSize,
+        comparisons: report.comparisons,
+        paired: report.paired.map(({ indicator, period, by, tests }) => ({
+          indicator,
+          period,
+          by,
+          suppressed: tests.kind === 'suppressed',
+          t_test: tests.kind === 'tested' ? tests.tTest : null,
+          wilcoxon: tests.kind === 'tested' ? tests.wilcoxon : null,
+        })),
+      };
+    },
+  );
+
+  app.get(
+    '/api/freq/:question',
+    {
+      preHandler: requireRole(),
+      schema: {
+        tags: ENGINE,
+        summary: 'Frequency table of a question: one record per option with count, percent of valid answers, n valid and n missing',
+        security,
+        params: FreqParams,
+        querystring: FreqQuery,
+        response: { 200: Type.Array(FreqRecordSchema) },
+      },
+    },
+    async (request) => {
+      const { question } = request.params as Static<typeof FreqParams>;
+      const query = request.query as Static<typeof FreqQuery>;
+      return request
+        .inOrg((tx) => frequencyTable(tx, { question, instrument: query.instrument, period: query.period, filters: query.filter, lang: request.lang }))
+        .catch(rethrowQuery);
+    },
+  );
+
+  app.get(
+    '/api/analytics/settings',
+    { preHandler: requireRole(), schema: { tags: ENGINE, summary: 'Analytics settings (suppression threshold)', security, response: { 200: SettingsSchema } } },
+    async (request) => request.inOrg((tx) => getAnalyticsSettings(tx)),
+  );
+
+  app.put(
+    '/api/analytics/settings',
+    {
+      preHandler: requireRole('administrator'),
+      schema: { tags: ENGINE, summary: 'Change the suppression threshold of the organisation', security, body: SettingsSchema, response: { 200: SettingsSchema } },
+    },
+    async (request) => {
+      const body = request.body as Static<typeof SettingsSchema>;
+      return request.inOrg((tx, actor) => setMinCellSize(tx, actor, body.minCellSize)).catch(rethrow);
+    },
+  );
+
   // ------------------------------------------------------------ page
   app.get(
     '/indicators',
@@ -197,6 +358,15 @@ function toProblem(error: unknown): unknown {
     field: issue.field.includes('/') ? issue.field : `${PATH_FIELDS.includes(issue.field) ? 'params' : 'body'}/${issue.field}`,
   }));
   return new Problem(error.status, error.message, errors.length > 0 ? errors : undefined);
+}
+
+/** For the engine's GET routes: bare field names are query parameters (the question is in the path). */
+function rethrowQuery(error: unknown): never {
+  if (error instanceof AnalyticsError) {
+    const errors = error.errors.map((issue) => ({ ...issue, field: issue.field === 'question' ? 'params/question' : `querystring/${issue.field}` }));
+    throw new Problem(error.status, error.message, errors.length > 0 ? errors : undefined);
+  }
+  throw error;
 }
 
 function rethrow(error: unknown): never {

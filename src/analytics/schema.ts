@@ -66,3 +66,16 @@ export const indicatorTargets = pgTable(
     orgIsolation(),
   ],
 );
+
+/** Per-organisation analytics settings (one row at most; absent means the defaults). */
+export const analyticsSettings = pgTable(
+  'analytics_settings',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    /** Cells with fewer valid answers than this are suppressed (statistics.ts). */
+    minCellSize: smallint('min_cell_size').notNull().default(5),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    updatedBy: uuid('updated_by'),
+  },
+  (t) => [primaryKey({ columns: [t.orgId] }), check('analytics_settings_min_cell_size_check', sql`${t.minCellSize} between 1 and 1000`), orgIsolation()],
+);

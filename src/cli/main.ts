@@ -3,7 +3,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { memberRoles, type MemberRole } from '../accounts/schema.ts';
 import { AccountError, addMember, createOrganisation, listOrganisations, resolveOrganisation } from '../accounts/service.ts';
-import { registerAnalyticsCommands } from '../analytics/cli.ts';
+import { registerAnalyticsCommands, registerEngineCommands } from '../analytics/cli.ts';
 import { ConfigError, loadConfig, type Config } from '../config.ts';
 import { openDatabase, type Database } from '../db/database.ts';
 import { migrate } from '../db/migrate.ts';
@@ -124,6 +124,7 @@ Configuration (environment):
 
   registerImportCommands(program);
   registerAnalyticsCommands(program);
+  registerEngineCommands(program);
   registerMessagingCommands(program, withDatabase);
   registerBackupCommands(program, withDatabase);
   registerPrivacyCommands(program, withDatabase);

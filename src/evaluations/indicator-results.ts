@@ -1,7 +1,7 @@
 // Findings and progress updates point at indicator results (a KPI, a period, filters). The value
 // is never copied: pages ask an `IndicatorResultSource` each time, so evidence stays live.
-// Until the analytics engine lands, the default source answers "not available"; the integrator
-// wires the engine's implementation in `evaluationRoutes` options.
+// The engine's implementation is `engineIndicatorResults` (analytics/indicator-source.ts), wired
+// in `evaluationRoutes` options by http/server.ts; the default source answers "not available".
 import type { Tx } from '../db/database.ts';
 import type { IndicatorLink } from './schema.ts';
 
@@ -10,7 +10,8 @@ export type IndicatorResult =
   | { available: false; reason: string };
 
 export interface IndicatorResultSource {
-  resultFor(link: IndicatorLink): Promise<IndicatorResult>;
+  /** `tx`: the caller's tenant transaction, in which the result is computed. */
+  resultFor(link: IndicatorLink, tx: Tx): Promise<IndicatorResult>;
 }
 
 export const indicatorEngineNotAvailable: IndicatorResultSource = {

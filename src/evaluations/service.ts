@@ -169,14 +169,14 @@ export async function getDossier(
   const updateViews: ActionUpdateView[] = await Promise.all(
     updateRows.map(async (update) => ({
       ...update,
-      evidenceResult: update.evidenceIndicator ? await options.indicators.resultFor(update.evidenceIndicator) : null,
+      evidenceResult: update.evidenceIndicator ? await options.indicators.resultFor(update.evidenceIndicator, tx) : null,
     })),
   );
   const findingRows = await repo.findingsOf(tx, id);
   const findingViews = await Promise.all(
     findingRows.map(async (finding) => ({
       ...finding,
-      evidenceResults: await Promise.all(finding.evidence.map(async (link) => ({ link, result: await options.indicators.resultFor(link) }))),
+      evidenceResults: await Promise.all(finding.evidence.map(async (link) => ({ link, result: await options.indicators.resultFor(link, tx) }))),
     })),
   );
   return {

@@ -36,6 +36,7 @@ import { messagingRoutes } from '../messaging/routes.ts';
 import { homeRoutes } from '../web/home.tsx';
 import { evaluationRoutes } from '../evaluations/routes.ts';
 import { evidenceRoutes } from '../evidence/routes.ts';
+import { engineIndicatorResults } from '../analytics/indicator-source.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
@@ -163,7 +164,7 @@ export async function buildServer({ database, config, logger = false, uploadLimi
   await app.register(importRoutes, deps);
   await app.register(analyticsRoutes, deps);
   await app.register(messagingRoutes, deps);
-  await app.register(evaluationRoutes, { ...deps, activities: activityLabelsFromCatalogue });
+  await app.register(evaluationRoutes, { ...deps, activities: activityLabelsFromCatalogue, indicators: engineIndicatorResults });
   await app.register(instrumentRoutes, deps);
   await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments });
   await app.register(privacyRoutes, deps);

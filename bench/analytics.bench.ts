@@ -1,0 +1,406 @@
+// Benchmark (not a test): the indicator engine over 1,000,000 answer rows (BENCH_ANSWERS), in one run:
+//   1. Tracer's engine on PostgreSQL (the standard set for one year, by gender; and the answer-based part alone)
+//   2. the same on PGlite (in memory)
+//   3. the answer-based indicators over a one-JSONB-document-per-submission table (KoboToolbox/ODK layout), PostgreSQL
+//   4. the same aggregation in DuckDB (@duckdb/node-api) over the same rows, as a near-limit reference
+//   npm run bench analytics           (BENCH_ANSWERS=1000000; BENCH_PGLITE=0 skips PGlite; BENCH_RUNS=5)
+// Uses a fresh database on the server of DATABASE_URL (default postgres://root@127.0.0.1:5432/postgres), dropped
+// afterwards. Goals on PostgreSQL at 1M: < 150 ms for the standard set by one dimension, ≥ 10× faster than JSONB,
+// within 3× of DuckDB. The data are generated in SQL from hashes of row numbers, so PostgreSQL and PGlite hold
+// identical rows; DuckDB is loaded from PostgreSQL. Every layout's figures are checked to agree before timing counts.
+import { performance } from 'node:perf_hooks';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { sql } from 'drizzle-orm';
+import { createOrganisation } from '../src/accounts/service.ts';
+import { computeKpis } from '../src/analytics/engine.ts';
+import { indicatorAggregates } from '../src/analytics/engine-repository.ts';
+import { standardIndicators } from '../src/analytics/definitions.ts';
+import { installStandardIndicators } from '../src/analytics/service.ts';
+import { openDatabase, openMemoryPglite, rows, type Database } from '../src/db/database.ts';
+import { migrate } from '../src/db/migrate.ts';
+import { endOfActivity, followUp, knowledgeTest } from '../src/instruments/bank.ts';
+import type { InstrumentDefinition } from '../src/instruments/model.ts';
+import { createPostgresDatabase } from '../src/testing/database.ts';
+
+const targetAnswers = Number(process.env.BENCH_ANSWERS ?? 1_000_000);
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const withPglite = process.env.BENCH_PGLITE !== '0';
+const serverUrl = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+/** Answer rows per enrolment slot the generator yields (measured: 884,786 rows for 2,137 activities × 24 slots). */
+const ROWS_PER_ENROLMENT = 17.25;
+const activityCount = Math.max(30, Math.round(targetAnswers / ROWS_PER_ENROLMENT / 24));
+const participantCount = Math.round((activityCount * 24) / 1.5);
+
+const t = (en: string) => ({ en, fr: en, es: en });
+const items = Array.from({ length: 10 }, (_, i) => ({ key: `kq${i + 1}`, label: t(`Item ${i + 1}`), choices: [{ code: 'a', label: t('A') }, { code: 'b', label: t('B') }], correct: ['a'] }));
+const forms: Array<{ key: string; purpose: string; definition: InstrumentDefinition; rate: number }> = [
+  { key: 'eoa', purpose: 'end_of_activity', definition: endOfActivity, rate: 80 },
+  { key: 'fu', purpose: 'follow_up', definition: followUp, rate: 40 },
+  { key: 'pre', purpose: 'pre_test', definition: knowledgeTest('pre_test', t('Pre-test'), items), rate: 60 },
+  { key: 'post', purpose: 'post_test', definition: knowledgeTest('post_test', t('Post-test'), items), rate: 55 },
+];
+
+/** A deterministic number 0–99 from a row key and a salt (same on PostgreSQL and PGlite). */
+const h = (key: string, salt: string) => `(abs(hashtext(${key} || '${salt}')) % 100)`;
+
+async function generate(database: Database): Promise<{ orgId: string; answers: number }> {
+  const org = await createOrganisation(database.system, 'bench', 'Benchmark centre');
+  const o = sql.raw(`'${org.id}'::uuid`);
+  const db = database.system;
+  await db.execute(sql`
+    insert into activities (org_id, id, code, title, modality, programme, fee_type, languages, themes, start_date, end_date, cost, status)
+    select ${o}, md5('act' || i)::uuid, 'B' || i, 'Bench activity ' || i,
+           (array['face_to_face','online_tutored','online_self_paced','blended','webinar'])[1 + i % 5]::activity_modality,
+           'programme_' || (i % 8), (array['free','fee','sponsored'])[1 + (i / 5) % 3]::activity_fee_type,
+           array[(array['en','fr','es'])[1 + (i / 7) % 3]], array['theme_' || (i % 10)],
+           date '2021-01-01' + (i * 7) % 1090, date '2021-01-01' + (i * 7) % 1090 + 4, 4000 + (i % 40) * 250, 'completed'
+      from generate_series(1, ${activityCount}::int) as i`);
+  await db.execute(sql`
+    insert into participants (org_id, id, code, gender, birth_year, region, ldc, constituent_group, disability_status)
+    select ${o}, md5('p' || i)::uuid, 'BP' || i,
+           (array['woman','man','woman','man','woman','man','non_binary','prefer_not_to_say'])[1 + ${sql.raw(h("i::text", 'g'))} % 8]::participant_gender,
+           1955 + ${sql.raw(h("i::text", 'b'))} % 45,
+           (array['africa','americas','asia','europe','oceania'])[1 + ${sql.raw(h("i::text", 'r'))} % 5],
+           ${sql.raw(h("i::text", 'l'))} < 30,
+           (array['government','workers','employers','other'])[1 + ${sql.raw(h("i::text", 'c'))} % 4]::constituent_group,
+           (array['with_disability','without_disability','without_disability','without_disability','unknown'])[1 + ${sql.raw(h("i::text", 'd'))} % 5]::disability_status
+      from generate_series(1, ${participantCount}::int) as i`);
+  await db.execute(sql`
+    insert into enrolments (org_id, participant_id, activity_id, role, status)
+    select ${o}, md5('p' || (1 + abs(hashtext(a || ':' || k)) % ${participantCount}::int))::uuid, md5('act' || a)::uuid, 'participant',
+           (case when ${sql.raw(h("a || ':' || k", 's'))} < 80 then 'completed' when ${sql.raw(h("a || ':' || k", 's'))} < 90 then 'certified'
+                 when ${sql.raw(h("a || ':' || k", 's'))} < 95 then 'enrolled' else 'withdrawn' end)::enrolment_status
+      from generate_series(1, ${activityCount}::int) as a, generate_series(1, 24) as k
+    on conflict do nothing`);
+  for (const form of forms) {
+    await db.execute(sql`insert into instruments (org_id, id, key, purpose, title) values (${o}, md5(${'i' + form.key})::uuid, ${form.key}, ${form.purpose}, ${JSON.stringify(form.definition.title)}::jsonb)`);
+    await db.execute(sql`insert into instrument_versions (org_id, id, instrument_id, version, definition)
+                         values (${o}, md5(${'v' + form.key})::uuid, md5(${'i' + form.key})::uuid, 1, ${JSON.stringify(form.definition)}::jsonb)`);
+    const key = sql.raw(`'${form.key}' || e.activity_id || e.participant_id`);
+    const score =
+      form.key === 'pre'
+        ? sql`(abs(hashtext(e.activity_id::text || e.participant_id)) % 8)::float8`
+        : form.key === 'post'
+          ? sql`least(10, abs(hashtext(e.activity_id::text || e.participant_id)) % 8 + abs(hashtext(e.participant_id || 'gain')) % 6 - 1)::float8`
+          : sql`null::float8`;
+    await db.execute(sql`
+      insert into responses (org_id, id, instrument_id, instrument_version_id, activity_id, participant_id, status, submitted_at, client_submission_id, data, score, max_score)
+      select ${o}, md5(${key})::uuid, md5(${'i' + form.key})::uuid, md5(${'v' + form.key})::uuid, e.activity_id, e.participant_id, 'complete',
+             timestamptz '2023-01-01', md5(${key}), '{"answers":{}}'::jsonb, ${score}, ${form.key === 'pre' || form.key === 'post' ? sql`10::float8` : sql`null::float8`}
+        from enrolments e
+       where abs(hashtext(${key})) % 100 < ${form.rate}::int and e.status in ('completed', 'certified', 'enrolled')`);
+  }
+  const scale = (key: string, salt: string) =>
+    `(case when ${h(key, salt)} < 3 then 'strongly_disagree' when ${h(key, salt)} < 9 then 'disagree' when ${h(key, salt)} < 20 then 'neutral' when ${h(key, salt)} < 62 then 'agree' else 'strongly_agree' end)`;
+  const needs = (key: string, salt: string) =>
+    `(case when ${h(key, salt)} < 5 then 'not_at_all' when ${h(key, salt)} < 22 then 'partially' when ${h(key, salt)} < 50 then 'sufficiently' when ${h(key, salt)} < 80 then 'great_extent' else 'fully' end)`;
+  const change = (key: string, salt: string) =>
+    `(case when ${h(key, salt)} < 8 then 'none' when ${h(key, salt)} < 25 then 'small' when ${h(key, salt)} < 50 then 'moderate' when ${h(key, salt)} < 80 then 'large' else 'very_large' end)`;
+  const r = 'r.id::text';
+  // [position, question, choice, numeric, text, answered-when]
+  const eoa: Array<[number, string, string, string, string, string]> = [
+    [0, 'eoa_relevance', scale(r, 'q0'), 'null', 'null', `${h(r, 'm0')} < 97`],
+    [1, 'eoa_theory_practice', scale(r, 'q1'), 'null', 'null', `${h(r, 'm1')} < 96`],
+    [2, 'eoa_can_apply', scale(r, 'q2'), 'null', 'null', `${h(r, 'm2')} < 96`],
+    [3, 'eoa_needs_met', needs(r, 'q3'), 'null', 'null', `${h(r, 'm3')} < 95`],
+    [4, 'eoa_overall', 'null', `(1 + ${h(r, 'q4')} % 5)::float8`, 'null', `${h(r, 'm4')} < 97`],
+    [5, 'eoa_comments', 'null', 'null', `'Comment ' || ${h(r, 'q5')}`, `${h(r, 'm5')} < 30`],
+  ];
+  const fu: Array<[number, string, string, string, string, string]> = [
+    [0, 'fu_needs_met', needs(r, 'f0'), 'null', 'null', `${h(r, 'n0')} < 95`],
+    [1, 'fu_use', `(case when ${h(r, 'f1')} < 45 then 'significant_input' when ${h(r, 'f1')} < 80 then 'helpful_specific' else 'not_used' end)`, 'null', 'null', `${h(r, 'n1')} < 97`],
+    [2, 'fu_application_example', 'null', 'null', `'Example ' || ${h(r, 'f2')}`, `${h(r, 'n2')} < 55`],
+    [3, 'fu_competence_change', change(r, 'f3'), 'null', 'null', `${h(r, 'n3')} < 95`],
+    [4, 'fu_performance_change', change(r, 'f4'), 'null', 'null', `${h(r, 'n4')} < 95`],
+    [5, 'fu_tangible_change', `(array['none','policy','social_dialogue','legislation','institutional_attention'])[1 + ${h(r, 'f5')} % 5]`, 'null', 'null', `${h(r, 'n5')} < 90`],
+    [6, 'fu_tangible_change', `(array['coordination_mechanism','protection_measure'])[1 + ${h(r, 'f6')} % 2]`, 'null', 'null', `${h(r, 'f5')} % 5 <> 0 and ${h(r, 'n5')} < 90 and ${h(r, 'n6')} < 40`],
+    [7, 'fu_shared_knowledge', `(case when ${h(r, 'f7')} < 70 then 'yes' else 'no' end)`, 'null', 'null', 'true'],
+  ];
+  const insertRows = async (formKey: string, purpose: string, spec: Array<[number, string, string, string, string, string]>) => {
+    for (const [position, question, choice, numeric, text, when] of spec) {
+      await db.execute(sql.raw(`
+        insert into answers (org_id, response_id, position, question_key, item_index, choice_code, numeric_value, text_value, instrument_id, purpose, activity_id)
+        select r.org_id, r.id, ${position}, '${question}', 0, ${choice}, ${numeric}, ${text}, r.instrument_id, '${purpose}', r.activity_id
+          from responses r where r.instrument_id = md5('i${formKey}')::uuid and ${when}`));
+    }
+  };
+  await insertRows('eoa', 'end_of_activity', eoa);
+  await insertRows('fu', 'follow_up', fu);
+  for (const [formKey, purpose] of [['pre', 'pre_test'], ['post', 'post_test']] as const) {
+    await db.execute(sql.raw(`
+      insert into answers (org_id, response_id, position, question_key, item_index, choice_code, numeric_value, text_value, instrument_id, purpose, activity_id)
+      select r.org_id, r.id, j - 1, 'kq' || j, 0, case when j <= r.score then 'a' else 'b' end, case when j <= r.score then 1 else 0 end, null,
+             r.instrument_id, '${purpose}', r.activity_id
+        from responses r, generate_series(1, 10) as j where r.instrument_id = md5('i${formKey}')::uuid`));
+  }
+  await db.execute(sql`analyze`);
+  const [count] = await rows<{ n: number }>(db, sql`select count(*)::int as n from answers`);
+  await database.withOrg(org.id, (tx) => installStandardIndicators(tx));
+  return { orgId: org.id, answers: count!.n };
+}
+
+async function time(label: string, work: () => Promise<unknown>): Promise<number> {
+  await work(); // warm-up
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const started = performance.now();
+    await work();
+    times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const median = times[Math.floor(times.length / 2)]!;
+  process.stdout.write(`  ${label.padEnd(58)} median ${median.toFixed(1).padStart(8)} ms  (min ${times[0]!.toFixed(1)}, max ${times.at(-1)!.toFixed(1)})\n`);
+  return median;
+}
+
+const ANSWER_KINDS = new Set(['answer_in_set', 'text_non_empty', 'paired_gain']);
+const answerBased = standardIndicators.filter((i) => ANSWER_KINDS.has(i.definition.kind)).map((i) => i.key);
+const request = { period: '2023', by: 'gender' };
+
+/** relevance-like shares by gender: indicator → gender → [numerator, denominator]. */
+type Figures = Map<string, [number, number]>;
+
+async function engineFigures(database: Database, orgId: string): Promise<Figures> {
+  const found = await database.withOrg(orgId, (tx) =>
+    indicatorAggregates(tx, {
+      indicators: standardIndicators.filter((i) => ['relevance', 'can_apply', 'knowledge_application', 'knowledge_acquisition'].includes(i.key)),
+      period: { from: 2023, to: 2023 },
+      by: ['gender'],
+      filters: { fields: [], answers: [] },
+    }),
+  );
+  return new Map(found.map((row) => [`${row.indicator}/${row.d1}`, [row.numerator, row.denominator]]));
+}
+
+// ------------------------------------------------------------------ the JSONB layout
+
+async function buildJsonb(database: Database): Promise<void> {
+  await database.system.execute(sql`
+    create table bench_submissions as
+    select r.org_id, r.id, r.activity_id, r.participant_id, i.purpose, r.score, r.max_score, r.submitted_at, coalesce(d.data, '{}'::jsonb) as data
+      from responses r join instruments i on i.id = r.instrument_id
+      left join (select response_id, jsonb_object_agg(question_key, value) as data from (
+                   select response_id, question_key, case when count(*) > 1 or min(question_key) = 'fu_tangible_change'
+                                             then jsonb_agg(coalesce(choice_code, numeric_value::text, text_value))
+                                             else to_jsonb(min(coalesce(choice_code, numeric_value::text, text_value))) end as value
+                     from answers group by response_id, question_key) x group by response_id) d on d.response_id = r.id`);
+  await database.system.execute(sql`create index on bench_submissions (org_id, purpose)`);
+  await database.system.execute(sql`analyze bench_submissions`);
+}
+
+/** The answer-based standard indicators by gender, one statement, over one JSONB document per submission. */
+const jsonbQuery = (orgId: string) => sql`
+  with s as (
+    select b.*, p.gender::text as d1, b.activity_id as a_id
+      from bench_submissions b join activities a on a.id = b.activity_id join participants p on p.id = b.participant_id
+     where b.org_id = ${orgId} and a.end_date >= date '2023-01-01' and a.end_date < date '2024-01-01'
+  ),
+  shares(indicator, question, codes, purpose) as (values
+    ('relevance', 'eoa_relevance', array['agree','strongly_agree'], 'end_of_activity'),
+    ('theory_to_practice', 'eoa_theory_practice', array['agree','strongly_agree'], 'end_of_activity'),
+    ('can_apply', 'eoa_can_apply', array['agree','strongly_agree'], 'end_of_activity'),
+    ('knowledge_application', 'fu_use', array['significant_input','helpful_specific'], 'follow_up'),
+    ('competence_improvement', 'fu_competence_change', array['very_large','large'], 'follow_up'),
+    ('performance_improvement', 'fu_performance_change', array['very_large','large'], 'follow_up')
+  ),
+  units as (
+    select a_id, participant_id, d1,
+           max(data ->> 'fu_needs_met') filter (where purpose = 'follow_up') as fu_needs,
+           max(data ->> 'eoa_needs_met') filter (where purpose = 'end_of_activity') as eoa_needs,
+           max(score / max_score) filter (where purpose = 'pre_test') as pre, max(score / max_score) filter (where purpose = 'post_test') as post,
+           max(score) filter (where purpose = 'pre_test') as pre_score, max(score) filter (where purpose = 'post_test') as post_score
+      from s group by a_id, participant_id, d1
+  )
+  select x.indicator, s.d1, count(*) filter (where s.data ->> x.question = any(x.codes))::float8 as numerator,
+         count(*) filter (where s.data ? x.question)::int as denominator, count(*) filter (where not s.data ? x.question)::int as missing
+    from s join shares x on x.purpose = s.purpose group by x.indicator, s.d1
+  union all
+  select 'application_examples', d1, count(*) filter (where btrim(data ->> 'fu_application_example') <> ''), count(*), 0
+    from s where purpose = 'follow_up' group by d1
+  union all
+  select 'tangible_change', d1, count(*) filter (where exists (select 1 from jsonb_array_elements_text(data -> 'fu_tangible_change') c where c <> 'none')),
+         count(*) filter (where data ? 'fu_tangible_change'), count(*) filter (where not data ? 'fu_tangible_change')
+    from s where purpose = 'follow_up' group by d1
+  union all
+  select 'needs_met', d1, count(*) filter (where coalesce(fu_needs, eoa_needs) in ('fully','great_extent','sufficiently')),
+         count(coalesce(fu_needs, eoa_needs))::int, count(*) filter (where coalesce(fu_needs, eoa_needs) is null)
+    from units where fu_needs is not null or eoa_needs is not null or true group by d1
+  union all
+  select 'knowledge_gain', d1, sum(post_score - pre_score), count(post_score - pre_score)::int, count(*) filter (where pre is null or post is null)
+    from units where pre is not null or post is not null group by d1
+  union all
+  select 'knowledge_gain_normalised', d1, sum(case when pre < 1 then (post - pre) / (1 - pre) end),
+         count(case when pre < 1 then post end)::int, 0
+    from units where pre is not null or post is not null group by d1
+  union all
+  select 'knowledge_acquisition', d1, count(*) filter (where post > pre), count(post - pre)::int, count(*) filter (where pre is null or post is null)
+    from units where pre is not null or post is not null group by d1`;
+
+// ------------------------------------------------------------------ DuckDB
+
+async function loadDuckDb(database: Database, connection: DuckDBConnection): Promise<void> {
+  await connection.run(`
+    create table activities (id varchar, end_date date, modality varchar);
+    create table participants (id varchar, gender varchar);
+    create table responses (id varchar, activity_id varchar, participant_id varchar, purpose varchar, score double, max_score double);
+    create table answers (response_id varchar, question_key varchar, choice_code varchar, numeric_value double, text_value varchar)`);
+  const copy = async (table: string, query: ReturnType<typeof sql>, columns: string[]) => {
+    const found = await rows<Record<string, unknown>>(database.system, query);
+    const appender = await connection.createAppender(table);
+    for (const row of found) {
+      for (const column of columns) {
+        const value = row[column];
+        if (value === null || value === undefined) appender.appendNull();
+        else if (typeof value === 'number') appender.appendDouble(value);
+        else appender.appendVarchar(String(value));
+      }
+      appender.endRow();
+    }
+    appender.closeSync();
+  };
+  await copy('activities', sql`select id::text, end_date::text, modality::text from activities`, ['id', 'end_date', 'modality']);
+  await copy('participants', sql`select id::text, gender::text from participants`, ['id', 'gender']);
+  await copy('responses', sql`select r.id::text, r.activity_id::text, r.participant_id::text, i.purpose, r.score, r.max_score from responses r join instruments i on i.id = r.instrument_id`, [
+    'id', 'activity_id', 'participant_id', 'purpose', 'score', 'max_score',
+  ]);
+  // Answers in slices, to keep memory flat.
+  const [range] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from responses`);
+  const sliceCount = Math.max(1, Math.ceil(range!.n / 50_000));
+  for (let slice = 0; slice < sliceCount; slice++) {
+    await copy(
+      'answers',
+      sql`select a.response_id::text, a.question_key, a.choice_code, a.numeric_value, a.text_value
+            from answers a where abs(hashtext(a.response_id::text)) % ${sliceCount}::int = ${slice}::int`,
+      ['response_id', 'question_key', 'choice_code', 'numeric_value', 'text_value'],
+    );
+  }
+}
+
+/** The same answer-based aggregation in DuckDB (relational layout: one row per answer). */
+const duckDbQuery = `
+  with s as (
+    select r.id, r.activity_id, r.participant_id, r.purpose, r.score, r.max_score, p.gender as d1
+      from responses r join activities a on a.id = r.activity_id join participants p on p.id = r.participant_id
+     where a.end_date >= date '2023-01-01' and a.end_date < date '2024-01-01'
+  ),
+  shares(indicator, question, codes, purpose) as (values
+    ('relevance', 'eoa_relevance', ['agree','strongly_agree'], 'end_of_activity'),
+    ('theory_to_practice', 'eoa_theory_practice', ['agree','strongly_agree'], 'end_of_activity'),
+    ('can_apply', 'eoa_can_apply', ['agree','strongly_agree'], 'end_of_activity'),
+    ('knowledge_application', 'fu_use', ['significant_input','helpful_specific'], 'follow_up'),
+    ('competence_improvement', 'fu_competence_change', ['very_large','large'], 'follow_up'),
+    ('performance_improvement', 'fu_performance_change', ['very_large','large'], 'follow_up')
+  ),
+  a as (select a.* from answers a join s on s.id = a.response_id),
+  per_response as (
+    select s.id, s.d1, x.indicator, bool_or(list_contains(x.codes, a.choice_code)) as hit, count(a.response_id) > 0 as valid
+      from s join shares x on x.purpose = s.purpose left join a on a.response_id = s.id and a.question_key = x.question
+     group by s.id, s.d1, x.indicator
+  ),
+  units as (
+    select s.activity_id, s.participant_id, s.d1,
+           max(a.choice_code) filter (where a.question_key = 'fu_needs_met') as fu_needs,
+           max(a.choice_code) filter (where a.question_key = 'eoa_needs_met') as eoa_needs,
+           max(s.score / s.max_score) filter (where s.purpose = 'pre_test') as pre, max(s.score / s.max_score) filter (where s.purpose = 'post_test') as post,
+           max(s.score) filter (where s.purpose = 'pre_test') as pre_score, max(s.score) filter (where s.purpose = 'post_test') as post_score
+      from s left join a on a.response_id = s.id and a.question_key in ('fu_needs_met', 'eoa_needs_met')
+     group by s.activity_id, s.participant_id, s.d1
+  )
+  select indicator, d1, count(*) filter (where hit)::double as numerator, count(*) filter (where valid)::int as denominator,
+         count(*) filter (where not valid)::int as missing from per_response group by indicator, d1
+  union all
+  select 'application_examples', s.d1, count(distinct s.id) filter (where trim(a.text_value) <> ''), count(distinct s.id), 0
+    from s left join a on a.response_id = s.id and a.question_key = 'fu_application_example' where s.purpose = 'follow_up' group by s.d1
+  union all
+  select 'tangible_change', s.d1, count(distinct s.id) filter (where a.choice_code <> 'none'), count(distinct a.response_id), count(distinct s.id) - count(distinct a.response_id)
+    from s left join a on a.response_id = s.id and a.question_key = 'fu_tangible_change' where s.purpose = 'follow_up' group by s.d1
+  union all
+  select 'needs_met', d1, count(*) filter (where coalesce(fu_needs, eoa_needs) in ('fully','great_extent','sufficiently')),
+         count(coalesce(fu_needs, eoa_needs)), count(*) filter (where coalesce(fu_needs, eoa_needs) is null) from units group by d1
+  union all
+  select 'knowledge_gain', d1, sum(post_score - pre_score), count(post_score - pre_score), count(*) filter (where pre is null or post is null)
+    from units where pre is not null or post is not null group by d1
+  union all
+  select 'knowledge_acquisition', d1, count(*) filter (where post > pre), count(post - pre), count(*) filter (where pre is null or post is null)
+    from units where pre is not null or post is not null group by d1`;
+
+// ------------------------------------------------------------------ run
+
+const report: string[] = [];
+const { url, drop } = await createPostgresDatabase(serverUrl);
+const postgres = await openDatabase({ kind: 'postgres', url });
+let duck: DuckDBInstance | undefined;
+try {
+  await migrate(postgres);
+  let started = performance.now();
+  const { orgId, answers } = await generate(postgres);
+  process.stdout.write(`PostgreSQL: ${answers.toLocaleString('en')} answer rows (${activityCount} activities, ${participantCount} participants) generated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  if (process.env.BENCH_EXPLAIN === '1') {
+    const { indicatorStatement } = await import('../src/analytics/engine-repository.ts');
+    const statement = indicatorStatement({
+      indicators: standardIndicators.map(({ key, definition }) => ({ key, definition })),
+      period: { from: 2023, to: 2023 },
+      by: ['gender'],
+      filters: { fields: [], answers: [] },
+    })!;
+    const plan = await postgres.withOrg(orgId, (tx) => rows<Record<string, string>>(tx, sql`explain (analyze, buffers off) ${statement}`));
+    process.stdout.write(plan.map((row) => Object.values(row)[0]).join('\n') + '\n');
+  }
+  const pgFull = await time('PostgreSQL engine: standard set, 2023, by gender', () => postgres.withOrg(orgId, (tx) => computeKpis(tx, request)));
+  const pgAnswers = await time('PostgreSQL engine: answer-based indicators, 2023, by gender', () =>
+    postgres.withOrg(orgId, (tx) => computeKpis(tx, { ...request, indicators: answerBased })),
+  );
+  const pgFigures = await engineFigures(postgres, orgId);
+
+  started = performance.now();
+  await buildJsonb(postgres);
+  process.stdout.write(`JSONB layout built in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const jsonb = await time('PostgreSQL JSONB document per submission: same indicators', () => rows(postgres.system, jsonbQuery(orgId)));
+  const jsonbRows = await rows<{ indicator: string; d1: string; numerator: number; denominator: number }>(postgres.system, jsonbQuery(orgId));
+
+  started = performance.now();
+  duck = await DuckDBInstance.create(':memory:');
+  const connection = await duck.connect();
+  await loadDuckDb(postgres, connection);
+  process.stdout.write(`DuckDB loaded in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+  const duckTime = await time('DuckDB (in memory, relational): same indicators', () => connection.runAndReadAll(duckDbQuery));
+  const duckRows = (await connection.runAndReadAll(duckDbQuery)).getRowObjectsJS() as Array<{ indicator: string; d1: string; numerator: number; denominator: number }>;
+
+  // The layouts must agree before their times mean anything.
+  for (const [key, [numerator, denominator]] of pgFigures) {
+    const [indicator, gender] = key.split('/');
+    for (const [name, other] of [['JSONB', jsonbRows], ['DuckDB', duckRows]] as const) {
+      const found = other.find((row) => row.indicator === indicator && String(row.d1) === gender);
+      if (!found || Number(found.numerator) !== numerator || Number(found.denominator) !== denominator) {
+        process.stdout.write(`  ! ${name} disagrees on ${key}: engine ${numerator}/${denominator}, ${name} ${found ? `${found.numerator}/${found.denominator}` : 'missing'}\n`);
+      }
+    }
+  }
+
+  let pgliteFull: number | null = null;
+  if (withPglite) {
+    const pglite = await openMemoryPglite();
+    try {
+      await migrate(pglite);
+      started = performance.now();
+      const generated = await generate(pglite);
+      process.stdout.write(`PGlite: ${generated.answers.toLocaleString('en')} answer rows generated in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      pgliteFull = await time('PGlite engine: standard set, 2023, by gender', () => pglite.withOrg(generated.orgId, (tx) => computeKpis(tx, request)));
+    } finally {
+      await pglite.close();
+    }
+  }
+
+  report.push(
+    `\nAt ${answers.toLocaleString('en')} answers:`,
+    `  PostgreSQL standard set by one dimension: ${pgFull.toFixed(1)} ms (goal < 150 ms: ${pgFull < 150 ? 'met' : 'NOT met'})`,
+    `  JSONB / engine (answer-based indicators): ${(jsonb / pgAnswers).toFixed(2)}× (goal ≥ 10×: ${jsonb / pgAnswers >= 10 ? 'met' : 'NOT met'})`,
+    `  engine / DuckDB (answer-based indicators): ${(pgAnswers / duckTime).toFixed(2)}× (goal ≤ 3×: ${pgAnswers / duckTime <= 3 ? 'met' : 'NOT met'})`,
+    ...(pgliteFull === null ? [] : [`  PGlite / PostgreSQL (standard set): ${(pgliteFull / pgFull).toFixed(2)}×`]),
+  );
+  process.stdout.write(`${report.join('\n')}\n`);
+} finally {
+  duck?.closeSync();
+  await postgres.close();
+  await drop();
+}
