@@ -31,7 +31,7 @@ function mustBeAdministrator(operator: PrivacyOperator): Actor | undefined {
 export async function findParticipant(tx: Tx, idOrCode: string): Promise<string> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
   const id = isUuid && (await participantExists(tx, idOrCode)) ? idOrCode : await participantIdByCode(tx, idOrCode);
-  if (!id) throw Problem.notFound(`No participant ${idOrCode}`);
+  if (!id) throw Problem.notFound('No such participant');
   return id;
 }
 
