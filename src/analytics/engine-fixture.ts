@@ -170,7 +170,8 @@ export async function seedEngineFixture(database: Database, orgId: string): Prom
         code,
         gender,
         region,
-        ldc,
+        // LDC status is derived from nationality on the activity's date (tracer_ldc_on).
+        nationality: ldc ? (region === 'asia' ? 'KH' : 'SN') : { africa: 'ZA', asia: 'IN', europe: 'FR', americas: 'BR' }[region],
         constituentGroup: group,
         birthYear,
       } as never);

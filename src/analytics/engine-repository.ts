@@ -440,19 +440,33 @@ function propertyShare(request: EngineRequest): { ctes: SQL[]; select: SQL } | n
   };
 }
 
-/** response_rate: eligible enrolments (completed or certified) with a final response of the phase's instruments. */
+/**
+ * response_rate: eligible enrolments (completed or certified) with a final response of the phase's
+ * instruments. Anonymous responses (no participant) count for their activity, up to its eligible
+ * enrolments without an identified response — but only when every breakdown is a property of the
+ * activity, since they cannot be placed in a cell of a participant attribute (gender, region…).
+ * A filter on participant attributes excludes them likewise.
+ */
 function responseRate(request: EngineRequest): { ctes: SQL[]; select: SQL } | null {
   const indicators = ofKind(request, 'response_rate');
   if (indicators.length === 0) return null;
-  const branches = indicators.map(
-    ({ key, definition }) => sql`select ${key}::text, period, d1, d2,
-           (count(*) filter (where exists (
-              select 1 from responses r join instruments i on i.id = r.instrument_id
-               where r.activity_id = e.activity_id and r.participant_id = e.participant_id
-                 and r.status = 'complete' and i.purpose = ${definition.phase})))::float8,
-           count(*)::int, 0, null::float8, ${NO_RANKS}
-      from completed e group by period, d1, d2`,
-  );
+  const anonymousCount =
+    request.by.every((key) => ACTIVITY_DIMENSIONS.has(key)) && participantFilterSql(request.filters).length === 0 && request.filters.answers.length === 0;
+  const branches = indicators.map(({ key, definition }) => {
+    const anonymous = anonymousCount
+      ? sql`least((select count(*) from responses r join instruments i on i.id = r.instrument_id
+                    where r.activity_id = c.activity_id and r.participant_id is null
+                      and r.status = 'complete' and i.purpose = ${definition.phase}), c.eligible - c.identified)`
+      : sql`0`;
+    return sql`select ${key}::text, period, d1, d2, sum(c.identified + ${anonymous})::float8, sum(c.eligible)::int, 0, null::float8, ${NO_RANKS}
+      from (select e.activity_id, period, d1, d2, count(*) as eligible,
+                   count(*) filter (where exists (
+                     select 1 from responses r join instruments i on i.id = r.instrument_id
+                      where r.activity_id = e.activity_id and r.participant_id = e.participant_id
+                        and r.status = 'complete' and i.purpose = ${definition.phase})) as identified
+              from completed e group by e.activity_id, period, d1, d2) c
+     group by period, d1, d2`;
+  });
   return { ctes: [], select: sql.join(branches, sql` union all `) };
 }
 

@@ -4,6 +4,7 @@
 // worked examples in statistics.test.ts.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'drizzle-orm';
 import type { Database } from '../db/database.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, startTestServer, TestClient, type TestOrg, type TestServer } from '../testing/http.ts';
@@ -257,5 +258,28 @@ describe('indicator engine', () => {
     assert.deepEqual(await result('relevance', '2019'), { available: false, reason: 'no data for 2019' });
     assert.equal((await result('happiness', '2023')).available, false);
     assert.equal((await result('response_rate', '2023', { office: 'country_office' })).available, false);
+  });
+
+  it('counts anonymous responses for their activity, never in a cell of a participant attribute', async () => {
+    // Two anonymous end-of-activity responses arrive for activity A2 (2023); one enrolment (P16) had no
+    // identified response, so at most one of them can count: 12 of 12. By gender they cannot be placed.
+    await database.withOrg(org.id, (tx) =>
+      tx.execute(sql`insert into responses
+          select (jsonb_populate_record(null::responses, to_jsonb(r) || jsonb_build_object(
+                   'id', gen_random_uuid(), 'participant_id', null, 'client_submission_id', 'anonymous-' || g))).*
+            from (select r.* from responses r join instruments i on i.id = r.instrument_id join activities a on a.id = r.activity_id
+                   where i.purpose = 'end_of_activity' and r.status = 'complete' and r.participant_id is not null and a.code = 'A2' limit 1) r,
+                 generate_series(1, 2) g`),
+    );
+    const records = await recordsOf({ period: '2023', indicators: ['response_rate'] });
+    assert.deepEqual(measures(find(records, 'response_rate')), share(12, 12, 0));
+    await database.withOrg(org.id, (tx) => setMinCellSize(tx, undefined, 1));
+    try {
+      const byGender = (await recordsOf({ period: '2023', indicators: ['response_rate'], by: 'gender' })).filter((r) => r.indicator === 'response_rate');
+      assert.equal(byGender.reduce((sum, r) => sum + Number(r.denominator ?? 0), 0), 12);
+      assert.equal(byGender.reduce((sum, r) => sum + Number(r.numerator ?? 0), 0), 11, 'only identified responses are placed in gender cells');
+    } finally {
+      await database.withOrg(org.id, (tx) => setMinCellSize(tx, undefined, 5));
+    }
   });
 });

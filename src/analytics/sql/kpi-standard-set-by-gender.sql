@@ -238,13 +238,14 @@ union all
            (count(*) filter (where (p.constituent_group::text) is not null))::int, (count(*) filter (where not (p.constituent_group::text) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)
 union all
-(select $94::text, period, d1, d2,
-           (count(*) filter (where exists (
-              select 1 from responses r join instruments i on i.id = r.instrument_id
-               where r.activity_id = e.activity_id and r.participant_id = e.participant_id
-                 and r.status = 'complete' and i.purpose = $95)))::float8,
-           count(*)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from completed e group by period, d1, d2)
+(select $94::text, period, d1, d2, sum(c.identified + 0)::float8, sum(c.eligible)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
+      from (select e.activity_id, period, d1, d2, count(*) as eligible,
+                   count(*) filter (where exists (
+                     select 1 from responses r join instruments i on i.id = r.instrument_id
+                      where r.activity_id = e.activity_id and r.participant_id = e.participant_id
+                        and r.status = 'complete' and i.purpose = $95)) as identified
+              from completed e group by e.activity_id, period, d1, d2) c
+     group by period, d1, d2)
 union all
 (select $96::text, period, d1, d2,
            coalesce(sum(cost * n / completions) filter (where cost is not null), 0)::float8,

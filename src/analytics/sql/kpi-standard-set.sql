@@ -96,11 +96,12 @@
 --   $93 = "employers"
 --   $94 = "response_rate"
 --   $95 = "end_of_activity"
---   $96 = "cost_per_completion"
---   $97 = "cost_per_application"
---   $98 = "fu_use"
---   $99 = "significant_input"
---   $100 = "helpful_specific"
+--   $96 = "end_of_activity"
+--   $97 = "cost_per_completion"
+--   $98 = "cost_per_application"
+--   $99 = "fu_use"
+--   $100 = "significant_input"
+--   $101 = "helpful_specific"
 with act as (
     select a.id as activity_id, $1::text as period, extract(year from a.end_date)::int as year,
            a.modality::text as modality, a.programme, a.fee_type::text as fee_type, a.languages[1] as language,
@@ -238,29 +239,32 @@ union all
            (count(*) filter (where (p.constituent_group::text) is not null))::int, (count(*) filter (where not (p.constituent_group::text) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)
 union all
-(select $94::text, period, d1, d2,
-           (count(*) filter (where exists (
-              select 1 from responses r join instruments i on i.id = r.instrument_id
-               where r.activity_id = e.activity_id and r.participant_id = e.participant_id
-                 and r.status = 'complete' and i.purpose = $95)))::float8,
-           count(*)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from completed e group by period, d1, d2)
+(select $94::text, period, d1, d2, sum(c.identified + least((select count(*) from responses r join instruments i on i.id = r.instrument_id
+                    where r.activity_id = c.activity_id and r.participant_id is null
+                      and r.status = 'complete' and i.purpose = $95), c.eligible - c.identified))::float8, sum(c.eligible)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
+      from (select e.activity_id, period, d1, d2, count(*) as eligible,
+                   count(*) filter (where exists (
+                     select 1 from responses r join instruments i on i.id = r.instrument_id
+                      where r.activity_id = e.activity_id and r.participant_id = e.participant_id
+                        and r.status = 'complete' and i.purpose = $96)) as identified
+              from completed e group by e.activity_id, period, d1, d2) c
+     group by period, d1, d2)
 union all
-(select $96::text, period, d1, d2,
+(select $97::text, period, d1, d2,
            coalesce(sum(cost * n / completions) filter (where cost is not null), 0)::float8,
            coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as completions
               from completed group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2)
 union all
-(select $97::text, period, d1, d2,
+(select $98::text, period, d1, d2,
            coalesce(sum(cost * n / applying) filter (where cost is not null), 0)::float8,
            coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as applying
               from (select distinct resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, act.cost
                       from answers a join resp on resp.response_id = a.response_id join act on act.activity_id = resp.activity_id
-                     where resp.purpose = 'follow_up' and a.question_key = $98
-                       and a.choice_code = any(array[$99::text, $100::text])) u
+                     where resp.purpose = 'follow_up' and a.question_key = $99
+                       and a.choice_code = any(array[$100::text, $101::text])) u
              group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
 order by indicator, period, d1 nulls last, d2 nulls last;
