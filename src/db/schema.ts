@@ -10,3 +10,4 @@ export * from '../messaging/schema.ts';
 export * from '../evaluations/schema.ts';
 export * from '../instruments/schema.ts';
 export * from '../responses/schema.ts';
+export * from '../waves/schema.ts';
