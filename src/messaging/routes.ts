@@ -190,7 +190,7 @@ export const messagingRoutes: FastifyPluginAsync<{ database: Database; config: C
   // token in the path is the credential (a forged request cannot name a message it never saw),
   // and the only effect is adding that message's own address to the suppression list — idempotent,
   // and harmless even if replayed. A GET (link scanners) changes nothing and shows the page.
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'string', bodyLimit: 10_000 }, (_request, body, done) => done(null, { raw: body }));
+  // Mail clients may send the body as multipart/form-data: http/upload.ts parses it, and it is not read.
 
   app.post(
     '/unsubscribe/:token/one-click',
