@@ -10,6 +10,7 @@ import { migrate } from '../db/migrate.ts';
 import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
 import { registerImportCommands } from '../imports/cli.ts';
 import { registerMessagingCommands } from '../messaging/cli.ts';
+import { registerWaveCommands } from '../waves/cli.ts';
 import { registerInstrumentCommands } from '../instruments/cli.ts';
 import { serve } from './serve.ts';
 
@@ -121,6 +122,7 @@ Configuration (environment):
   registerImportCommands(program);
   registerAnalyticsCommands(program);
   registerMessagingCommands(program, withDatabase);
+  registerWaveCommands(program, withDatabase);
   registerInstrumentCommands(program);
   return program;
 }

@@ -5,6 +5,7 @@ import { DEMO_PASSWORD, isEmpty, loadDemo } from '../demo/load.ts';
 import { buildServer } from '../http/server.ts';
 import { describeMailTransport } from '../messaging/transport.ts';
 import { startConfiguredMailWorker } from '../messaging/worker.ts';
+import { startWaveScheduler } from '../waves/scheduler.ts';
 
 /** Runs the server until SIGTERM/SIGINT, then closes the HTTP server and the database cleanly. */
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
@@ -18,6 +19,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     const app = await buildServer({ database, config, logger: true });
     await listen(app, config);
     const mailWorker = startConfiguredMailWorker(database, config, app.log);
+    const waveScheduler = startWaveScheduler(database, config, app.log);
     const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
     process.stdout.write(`\nTracer is running at ${url} (database: ${database.kind})\n`);
     process.stdout.write(`E-mail: ${describeMailTransport(config.mail.transport)}\n`);
@@ -28,6 +30,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       process.once('SIGINT', stop);
     });
     process.stdout.write('Stopping…\n');
+    await waveScheduler.stop();
     await mailWorker.stop();
     await app.close();
   } finally {

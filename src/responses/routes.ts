@@ -9,6 +9,7 @@ import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
 import { staffSecurity, Uuid } from '../http/schemas.ts';
 import { organisationOfLink } from '../instruments/service.ts';
+import type { LinkAccess, PersonalLinks } from './access.ts';
 import { respondentPageRoutes } from './respondent-routes.ts';
 import * as service from './service.ts';
 
@@ -51,21 +52,28 @@ export interface ResponseRouteOptions {
   database: Database;
   config: Config;
   resourcePersons?: service.ResourcePersonSource;
+  /** Personal links (survey wave invitations) also answered at /r/:token. */
+  personalLinks?: PersonalLinks;
 }
 
-/** Resolves a link token to its organisation and runs `work` inside it; 404 for unknown tokens. */
-export function inLinkOrg(database: Database) {
-  return async <T>(token: string, work: (tx: Tx, linkId: string) => Promise<T>): Promise<T> => {
+/** Resolves a link token (collection or personal) to its organisation and runs `work` inside it; 404 for unknown tokens. */
+export function inLinkOrg(database: Database, personalLinks?: PersonalLinks) {
+  return async <T>(token: string, work: (tx: Tx, access: LinkAccess) => Promise<T>): Promise<T> => {
     const found = await organisationOfLink(database.system, token);
-    if (!found) throw Problem.notFound('This link is not valid or no longer open');
-    return database.withOrg(found.orgId, (tx) => work(tx, found.linkId));
+    if (found) {
+      const access: LinkAccess = { collection: (tx, resourcePersons) => service.loadCollection(tx, found.linkId, resourcePersons) };
+      return database.withOrg(found.orgId, (tx) => work(tx, access));
+    }
+    const personal = await personalLinks?.find(database.system, token);
+    if (!personal) throw Problem.notFound('This link is not valid or no longer open');
+    return database.withOrg(personal.orgId, async (tx) => work(tx, await personalLinks!.open(tx, personal.ref)));
   };
 }
 
 export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (app, options) => {
   const { database } = options;
   const resourcePersons = options.resourcePersons ?? service.noResourcePersons;
-  const inLink = inLinkOrg(database);
+  const inLink = inLinkOrg(database, options.personalLinks);
 
   // JSON submissions from scripts and offline-capable clients. No CSRF token: the route never
   // reads the session (no ambient authority); it is bound to the unguessable link token in the
@@ -74,7 +82,7 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
     '/r/:token/submissions',
     {
       bodyLimit: SUBMISSION_BODY_LIMIT,
-      config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' } },
+      config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' }, secretPath: true },
       schema: {
         tags: PUBLIC,
         summary: 'Save or submit answers (idempotent by clientSubmissionId)',
@@ -86,9 +94,10 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
     async (request) => {
       const { token } = request.params as { token: string };
       const body = request.body as Static<typeof SubmissionSchema>;
-      const result = await inLink(token, async (tx, linkId) => {
-        const collection = await service.loadCollection(tx, linkId, resourcePersons);
-        return service.submit(tx, collection, body);
+      const result = await inLink(token, async (tx, access) => {
+        const collection = await access.collection(tx, resourcePersons);
+        const personal = access.personal;
+        return service.submit(tx, collection, personal ? { ...body, clientSubmissionId: personal.clientSubmissionId, participantId: personal.participantId } : body);
       });
       if (result.outcome === 'invalid') {
         throw new Problem(

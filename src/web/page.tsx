@@ -65,6 +65,7 @@ function Layout({ ctx, title, children }: LayoutProps) {
                     <a href="/messages">{t('nav.messages')}</a>
                   </li>
                 )}
+                {actor.role !== 'trainer' && <li><a href="/waves">{t('nav.waves')}</a></li>}
                 {actor.role !== 'trainer' && <li><a href="/evaluations">{t('nav.evaluations')}</a></li>}
                 <li>
                   <a href="/tokens">{t('nav.tokens')}</a>

@@ -25,6 +25,9 @@ import instrumentsFr from '../../instruments/messages/fr.json' with { type: 'jso
 import responsesEn from '../../responses/messages/en.json' with { type: 'json' };
 import responsesEs from '../../responses/messages/es.json' with { type: 'json' };
 import responsesFr from '../../responses/messages/fr.json' with { type: 'json' };
+import wavesEn from '../../waves/messages/en.json' with { type: 'json' };
+import wavesEs from '../../waves/messages/es.json' with { type: 'json' };
+import wavesFr from '../../waves/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -36,6 +39,7 @@ export const domainMessages = {
   evaluations: { en: evaluationsEn, fr: evaluationsFr, es: evaluationsEs },
   instruments: { en: instrumentsEn, fr: instrumentsFr, es: instrumentsEs },
   responses: { en: responsesEn, fr: responsesFr, es: responsesEs },
+  waves: { en: wavesEn, fr: wavesFr, es: wavesEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
