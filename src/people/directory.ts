@@ -50,7 +50,7 @@ export async function invitationContacts(tx: Tx, participantIds: string[]): Prom
     tx,
     sql`select participant_id as "participantId", email, given_name as "givenName"
           from participant_personal_data
-         where participant_id = any(${participantIds}::uuid[]) and email is not null and email <> ''`,
+         where participant_id = any(${sql.param(participantIds)}::uuid[]) and email is not null and email <> ''`,
   );
   return new Map(found.map(({ participantId, ...contact }) => [participantId, contact]));
 }

@@ -7,8 +7,19 @@ import type { Collection, ResourcePersonSource } from './service.ts';
 export interface LinkAccess {
   /** The questionnaire, version and activity the answers are about. */
   collection(tx: Tx, resourcePersons: ResourcePersonSource): Promise<Collection>;
-  /** Personal links only: who answers, and the one client submission id their response has. */
-  personal?: { participantId: string; clientSubmissionId: string };
+  /** Personal links only: the one response this link writes. */
+  personal?: PersonalAccess;
+}
+
+export interface PersonalAccess {
+  /** Who answers; null for anonymous instruments (the response never names the person). */
+  participantId: string | null;
+  /** The client submission id of the link's one response. */
+  clientSubmissionId: string;
+  /** Already answered and no longer linked to its response (anonymous instruments): thanks page only. */
+  answered?: boolean;
+  /** Called in the request's transaction after each save or submit through the link. */
+  onSubmitted?(tx: Tx, response: { id: string; status: 'partial' | 'complete' }): Promise<void>;
 }
 
 /** Personal link tokens, resolved by another domain (wired in http/server.ts). */

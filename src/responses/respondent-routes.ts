@@ -65,6 +65,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
       const responseId = query.s ?? request.cookies[resumeCookie];
       const html = await inLink(token, async (tx, access) => {
         const collection = await access.collection(tx, resourcePersons);
+        if (access.personal?.answered) return renderThanksPage(request.t, pickLanguage(collection, request, query.lang), collection.definition.title, collection.definition.languages);
         // A personal link always resumes its own response, whatever the query or cookie say.
         const response = access.personal
           ? await service.findSubmission(tx, collection, access.personal.clientSubmissionId)
@@ -106,6 +107,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
       const body = request.body as Record<string, string | string[]> & { _sid: string; _page: number; _action: 'back' | 'next' | 'submit' };
       const outcome = await inLink(token, async (tx, access) => {
         const collection = await access.collection(tx, resourcePersons);
+        if (access.personal?.answered) return { redirect: `/r/${token}`, responseId: undefined };
         const sid = access.personal?.clientSubmissionId ?? body._sid;
         const existing = await service.findSubmission(tx, collection, sid);
         const formLang = pickLanguage(collection, request, existing?.lang ?? undefined);
@@ -120,6 +122,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
           pages: body._action === 'next' ? new Set([page.key]) : undefined,
           lang: formLang,
         });
+        await access.personal?.onSubmitted?.(tx, result.response);
         if (result.outcome === 'completed' || result.outcome === 'already_complete') return { redirect: `/r/${token}?s=${result.response.id}`, responseId: result.response.id };
         const data = result.response.data;
         if (result.outcome === 'invalid' && body._action !== 'back') {
@@ -133,7 +136,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
         const count = visiblePages(collection, data).length;
         return { redirect: `/r/${token}?s=${result.response.id}&p=${Math.max(0, Math.min(next, count - 1))}`, responseId: result.response.id };
       });
-      reply.setCookie(resumeCookie, outcome.responseId, { path: `/r/${token}`, httpOnly: true, sameSite: 'lax', maxAge: 90 * 86_400 });
+      if (outcome.responseId) reply.setCookie(resumeCookie, outcome.responseId, { path: `/r/${token}`, httpOnly: true, sameSite: 'lax', maxAge: 90 * 86_400 });
       if ('redirect' in outcome && outcome.redirect) return reply.redirect(outcome.redirect, 303);
       return reply.code(422).type(HTML).send(outcome.html);
     },

@@ -97,7 +97,10 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
       const result = await inLink(token, async (tx, access) => {
         const collection = await access.collection(tx, resourcePersons);
         const personal = access.personal;
-        return service.submit(tx, collection, personal ? { ...body, clientSubmissionId: personal.clientSubmissionId, participantId: personal.participantId } : body);
+        if (personal?.answered) throw Problem.conflict('This invitation has already been answered');
+        const submitted = await service.submit(tx, collection, personal ? { ...body, clientSubmissionId: personal.clientSubmissionId, participantId: personal.participantId } : body);
+        await personal?.onSubmitted?.(tx, submitted.response);
+        return submitted;
       });
       if (result.outcome === 'invalid') {
         throw new Problem(

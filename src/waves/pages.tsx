@@ -231,7 +231,7 @@ export function wavePage(ctx: PageContext, wave: WaveListRow, rate: RateRow | un
 }
 
 export interface WaveFormChoices {
-  instruments: Array<{ id: string; key: string; latestVersion: number | null; anonymous: boolean }>;
+  instruments: Array<{ id: string; key: string; latestVersion: number | null }>;
   activities: ActivityFacts[];
 }
 
@@ -261,7 +261,7 @@ export function newWavePage(ctx: PageContext, choices: WaveFormChoices, error?: 
             <label for="instrumentId">{t('waves.instrument')}</label>
             <select id="instrumentId" name="instrumentId" required>
               {choices.instruments
-                .filter((i) => i.latestVersion !== null && !i.anonymous)
+                .filter((i) => i.latestVersion !== null)
                 .map((i) => (
                   <option value={i.id}>
                     {i.key} v{i.latestVersion}

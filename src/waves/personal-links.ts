@@ -1,6 +1,7 @@
 // Personal links of wave invitations, answered at /r/:token by the respondent pages of responses/.
 // A token opens exactly one response (its invitation's), only while the wave is open, and never
-// after the invitation was revoked. Wrong tokens get the same 404 as any unknown link.
+// after the invitation was revoked. Wrong tokens get the same 404 as any unknown link. Expired,
+// cancelled and revoked ones get a page saying so (410), in the invitation's language.
 import type { Db, Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
 import { findInstrument, findVersion } from '../instruments/repository.ts';
@@ -8,7 +9,7 @@ import type { PersonalLinks } from '../responses/access.ts';
 import type { Collection, ResourcePersonSource } from '../responses/service.ts';
 import { translator } from '../web/i18n/index.ts';
 import { mailLanguage } from './mail.ts';
-import { hashToken, invitationSubmissionId, TOKEN_PATTERN } from './model.ts';
+import { hashToken, invitationSubmissionId, newToken, TOKEN_PATTERN } from './model.ts';
 import * as repo from './repository.ts';
 
 export function wavePersonalLinks(clock: () => Date = () => new Date()): PersonalLinks {
@@ -31,9 +32,30 @@ export function wavePersonalLinks(clock: () => Date = () => new Date()): Persona
       if (now >= wave.closesAt) throw new Problem(410, t('wave_link.closed', { date: day(new Date(wave.closesAt.getTime() - 1)) }));
       if (now < wave.opensAt) throw new Problem(409, t('wave_link.not_yet', { date: day(wave.opensAt) }));
       await repo.markOpened(tx, invitation.id, now);
+      const collection = (inner: Tx, resourcePersons: ResourcePersonSource) => waveCollection(inner, wave, invitation.activityId, resourcePersons);
+      const [instrument] = await Promise.all([findInstrument(tx, wave.instrumentId)]);
+      if (!instrument?.anonymous) {
+        return {
+          collection,
+          personal: {
+            participantId: invitation.participantId,
+            clientSubmissionId: invitationSubmissionId(invitation.id),
+            onSubmitted: (inner: Tx, response: { status: 'partial' | 'complete' }) => repo.recordResponse(inner, invitation.id, response.status, clock(), false),
+          },
+        };
+      }
+      // Anonymous instrument: the response names nobody, and once complete nothing links it to the
+      // invitation any more (the submission id kept for resuming is erased); the invitation only
+      // remembers that it was answered.
+      if (invitation.responseStatus === 'complete') return { collection, personal: { participantId: null, clientSubmissionId: '-', answered: true } };
+      const clientSubmissionId = invitation.anonymousSubmissionId ?? (await repo.setAnonymousSubmissionId(tx, invitation.id, `anon-${newToken()}`));
       return {
-        collection: (inner: Tx, resourcePersons: ResourcePersonSource) => waveCollection(inner, wave, invitation.activityId, resourcePersons),
-        personal: { participantId: invitation.participantId, clientSubmissionId: invitationSubmissionId(invitation.id) },
+        collection,
+        personal: {
+          participantId: null,
+          clientSubmissionId,
+          onSubmitted: (inner: Tx, response: { status: 'partial' | 'complete' }) => repo.recordResponse(inner, invitation.id, response.status, clock(), true),
+        },
       };
     },
   };

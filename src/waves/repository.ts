@@ -107,7 +107,7 @@ export async function activitiesByIds(tx: Queryable, ids: string[]): Promise<Act
   return rows<ActivityFacts>(
     tx,
     sql`select id, code, title, start_date::text as "startDate", end_date::text as "endDate", status::text as status
-          from activities where id = any(${ids}::uuid[]) order by start_date, code`,
+          from activities where id = any(${sql.param(ids)}::uuid[]) order by start_date, code`,
   );
 }
 
@@ -127,7 +127,7 @@ export async function latestVersionsByKey(tx: Queryable, keys: string[]): Promis
     tx,
     sql`select distinct on (i.key) i.key, i.id as "instrumentId", v.id as "versionId", i.anonymous
           from instruments i join instrument_versions v on v.org_id = i.org_id and v.instrument_id = i.id
-         where i.key = any(${keys}::text[])
+         where i.key = any(${sql.param(keys)}::text[])
          order by i.key, v.version desc`,
   );
   return new Map(found.map(({ key, ...rest }) => [key, rest]));
@@ -231,6 +231,7 @@ export async function remindersDue(tx: Queryable, waveId: string, now: Date, lim
             join activities a on a.org_id = i.org_id and a.id = i.activity_id
             join outbound_messages m on m.org_id = i.org_id and m.id = i.message_id
            where w.id = ${waveId} and i.revoked_at is null and m.status = 'sent'
+             and i.response_status is distinct from 'complete'
              and not ${answeredSql(sql`r.status = 'complete'`)}
         ) owed
         where due > "remindersSent"
@@ -270,6 +271,20 @@ export async function markOpened(tx: Tx, invitationId: string, now: Date): Promi
   await tx.update(waveInvitations).set({ openedAt: now }).where(and(eq(waveInvitations.id, invitationId), isNull(waveInvitations.openedAt)));
 }
 
+/** The client submission id of an anonymous instrument's partial response through this invitation. */
+export async function setAnonymousSubmissionId(tx: Tx, invitationId: string, id: string): Promise<string> {
+  await tx.update(waveInvitations).set({ anonymousSubmissionId: id }).where(eq(waveInvitations.id, invitationId));
+  return id;
+}
+
+/** Where the invitation's response stands; for anonymous instruments a complete response is then forgotten. */
+export async function recordResponse(tx: Tx, invitationId: string, status: 'partial' | 'complete', now: Date, anonymous: boolean): Promise<void> {
+  await tx
+    .update(waveInvitations)
+    .set({ responseStatus: status, respondedAt: now, ...(anonymous && status === 'complete' ? { anonymousSubmissionId: null } : {}) })
+    .where(and(eq(waveInvitations.id, invitationId), sql`${waveInvitations.responseStatus} is distinct from 'complete'`));
+}
+
 export async function revokeInvitation(tx: Tx, invitationId: string, now: Date): Promise<boolean> {
   const done = await tx
     .update(waveInvitations)
@@ -300,8 +315,8 @@ export async function listInvitations(tx: Queryable, waveId: string, limit = 100
     sql`select i.id, i.participant_id as "participantId", p.code as "participantCode", i.activity_id as "activityId", a.code as "activityCode",
                i.language, m.status::text as "messageStatus", i.reminders_sent as "remindersSent",
                i.opened_at as "openedAt", i.revoked_at as "revokedAt", i.created_at as "createdAt",
-               case when ${answeredSql(sql`r.status = 'complete'`)} then 'complete'
-                    when ${answeredSql(sql`r.status = 'partial'`)} then 'partial' end as response
+               case when i.response_status = 'complete' or ${answeredSql(sql`r.status = 'complete'`)} then 'complete'
+                    when i.response_status = 'partial' or ${answeredSql(sql`r.status = 'partial'`)} then 'partial' end as response
           from waves w
           join wave_invitations i on i.org_id = w.org_id and i.wave_id = w.id
           join participants p on p.org_id = i.org_id and p.id = i.participant_id
@@ -344,12 +359,13 @@ const groupExpressions: Record<RateGrouping, SQL> = {
  * Response rates over the eligible population of the waves (cancelled waves left out): one row per
  * group. A person counts as complete (or partial) for a wave when they have a complete (or only a
  * partial) response to the wave's instrument about that activity, made through their invitation or
- * otherwise (imported) within the wave's dates. RR1 = complete / eligible; RR2 = (complete +
+ * otherwise (imported) within the wave's dates, or, for anonymous instruments (whose responses name
+ * nobody), when their invitation recorded it. RR1 = complete / eligible; RR2 = (complete +
  * partial) / eligible (AAPOR).
  */
 export async function responseRateRows(tx: Queryable, filter: { waveIds?: string[]; activityId?: string }, groupBy: RateGrouping): Promise<RateRow[]> {
   const conditions: SQL[] = [sql`w.cancelled_at is null`];
-  if (filter.waveIds) conditions.push(sql`w.id = any(${filter.waveIds}::uuid[])`);
+  if (filter.waveIds) conditions.push(sql`w.id = any(${sql.param(filter.waveIds)}::uuid[])`);
   if (filter.activityId) conditions.push(sql`wa.activity_id = ${filter.activityId}`);
   const group = groupExpressions[groupBy];
   return rows<RateRow>(
@@ -357,8 +373,8 @@ export async function responseRateRows(tx: Queryable, filter: { waveIds?: string
     sql`with people as (
           select w.id as wave_id, ins.purpose, ins.key as instrument_key, e.activity_id, i.opened_at, m.status::text as message_status,
                  i.id as invitation_id,
-                 case when ${answeredSql(sql`r.status = 'complete'`, sql`e`)} then 2
-                      when ${answeredSql(sql`r.status = 'partial'`, sql`e`)} then 1 else 0 end as answered
+                 case when i.response_status = 'complete' or ${answeredSql(sql`r.status = 'complete'`, sql`e`)} then 2
+                      when i.response_status = 'partial' or ${answeredSql(sql`r.status = 'partial'`, sql`e`)} then 1 else 0 end as answered
             from waves w
             join instruments ins on ins.org_id = w.org_id and ins.id = w.instrument_id
             join wave_activities wa on wa.org_id = w.org_id and wa.wave_id = w.id

@@ -83,6 +83,15 @@ export const waveInvitations = pgTable(
     messageId: uuid('message_id'),
     remindersSent: integer('reminders_sent').notNull().default(0),
     lastReminderAt: timestamp('last_reminder_at', { withTimezone: true }),
+    /**
+     * Anonymous instruments only: the client submission id of this invitation's response while it
+     * is partial (so it can be resumed); erased when the response is complete, after which nothing
+     * links the response to the person.
+     */
+    anonymousSubmissionId: text('anonymous_submission_id'),
+    /** Where the response through this invitation stands (kept for anonymous instruments, whose responses name nobody). */
+    responseStatus: text('response_status').$type<'partial' | 'complete'>(),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
     /** First time one of its personal links was opened. */
     openedAt: timestamp('opened_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),

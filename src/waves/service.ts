@@ -44,7 +44,6 @@ export async function createWave(tx: Tx, actor: Actor, input: WaveInput): Promis
   const version = instrument && (await latestVersion(tx, instrument.id));
   if (!instrument) issues.push({ field: 'body/instrumentId', message: 'No such instrument' });
   else if (!version) issues.push({ field: 'body/instrumentId', message: 'Publish the instrument before sending it in a wave' });
-  else if (instrument.anonymous) issues.push({ field: 'body/instrumentId', message: 'An anonymous instrument cannot be sent with personal links: responses would not be linked to anyone' });
   const population = input.population ?? 'participants';
   if (!wavePopulations.includes(population)) issues.push({ field: 'body/population', message: `Population must be one of ${wavePopulations.join(', ')}` });
   const eligibleStatuses = input.eligibleStatuses ?? ['completed', 'certified'];
@@ -182,8 +181,8 @@ export async function applyPlan(tx: Tx, activities: repo.ActivityFacts[], now: D
   const outcome: PlanOutcome = { created: [], skipped: [] };
   for (const item of items) {
     const version = versions.get(item.instrumentKey);
-    if (!version || version.anonymous) {
-      outcome.skipped.push({ item: item.key, reason: version ? `instrument "${item.instrumentKey}" is anonymous` : `no published instrument "${item.instrumentKey}"` });
+    if (!version) {
+      outcome.skipped.push({ item: item.key, reason: `no published instrument "${item.instrumentKey}"` });
       continue;
     }
     for (const activity of activities) {
