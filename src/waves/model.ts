@@ -90,9 +90,3 @@ export const TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export function invitationSubmissionId(invitationId: string): string {
   return `wave-${invitationId}`;
 }
-
-/** AAPOR response rates: RR1 = complete / eligible; RR2 = (complete + partial) / eligible. */
-export function responseRates(counts: { eligible: number; complete: number; partial: number }): { rr1: number | null; rr2: number | null } {
-  if (counts.eligible === 0) return { rr1: null, rr2: null };
-  return { rr1: counts.complete / counts.eligible, rr2: (counts.complete + counts.partial) / counts.eligible };
-}

@@ -9,7 +9,7 @@ import { rows, type Database } from '../db/database.ts';
 import { loadMessagingKeys, unsubscribe } from '../messaging/service.ts';
 import { createMailTransport, type MailTransport } from '../messaging/transport.ts';
 import { MailSender } from '../messaging/worker.ts';
-import { createTestDatabase, testDatabaseKind } from '../testing/database.ts';
+import { createTestDatabase } from '../testing/database.ts';
 import { TestSmtpServer } from '../testing/smtp.ts';
 import { scheduleFor, shiftDate } from './model.ts';
 import { wavePersonalLinks } from './personal-links.ts';
