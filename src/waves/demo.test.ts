@@ -28,7 +28,7 @@ describe('waves demo', () => {
     for (const rate of [eoa, followUp]) {
       assert.ok(rate.bounced > 0 && rate.bounced < rate.invited * 0.1, `bounces ${rate.bounced} of ${rate.invited}`);
       assert.equal(rate.delivered + rate.bounced, rate.invited);
-      assert.ok(rate.opened >= rate.complete * 0.9);
+      assert.ok(rate.opened > 0 && rate.opened <= rate.delivered);
     }
     const [reminders] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from outbound_messages where kind = 'wave_reminder' and status = 'sent'`);
     assert.ok(reminders!.n > 0);
