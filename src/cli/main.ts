@@ -14,6 +14,7 @@ import { registerBackupCommands } from '../backup/cli.ts';
 import { registerPrivacyCommands } from '../privacy/cli.ts';
 import { Problem } from '../http/problem.ts';
 import { BackupFileError } from '../backup/format.ts';
+import { registerWaveCommands } from '../waves/cli.ts';
 import { registerInstrumentCommands } from '../instruments/cli.ts';
 import { serve } from './serve.ts';
 
@@ -128,6 +129,7 @@ Configuration (environment):
   registerMessagingCommands(program, withDatabase);
   registerBackupCommands(program, withDatabase);
   registerPrivacyCommands(program, withDatabase);
+  registerWaveCommands(program, withDatabase);
   registerInstrumentCommands(program);
   return program;
 }

@@ -6,6 +6,7 @@ import { buildServer } from '../http/server.ts';
 import { describeMailTransport } from '../messaging/transport.ts';
 import { startConfiguredMailWorker } from '../messaging/worker.ts';
 import { startRetentionPurge } from '../privacy/worker.ts';
+import { startWaveScheduler } from '../waves/scheduler.ts';
 
 /** Runs the server until SIGTERM/SIGINT, then closes the HTTP server and the database cleanly. */
 export async function serve(config: Config, options: { demo: boolean }): Promise<void> {
@@ -20,6 +21,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
     await listen(app, config);
     const mailWorker = startConfiguredMailWorker(database, config, app.log);
     const retentionPurge = startRetentionPurge(database, app.log);
+    const waveScheduler = startWaveScheduler(database, config, app.log);
     const url = `http://localhost:${(app.server.address() as { port: number }).port}`;
     process.stdout.write(`\nTracer is running at ${url} (database: ${database.kind})\n`);
     process.stdout.write(`E-mail: ${describeMailTransport(config.mail.transport)}\n`);
@@ -30,6 +32,7 @@ export async function serve(config: Config, options: { demo: boolean }): Promise
       process.once('SIGINT', stop);
     });
     process.stdout.write('Stopping…\n');
+    await waveScheduler.stop();
     await mailWorker.stop();
     await retentionPurge.stop();
     await app.close();

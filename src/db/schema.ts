@@ -12,3 +12,4 @@ export * from '../instruments/schema.ts';
 export * from '../responses/schema.ts';
 export * from '../privacy/schema.ts';
 export * from '../evidence/schema.ts';
+export * from '../waves/schema.ts';

@@ -9,6 +9,7 @@ import { loadPeopleDemo } from '../people/demo.ts';
 import { evaluationsDemoStep } from '../evaluations/demo.ts';
 import { responsesDemoStep } from '../responses/demo-step.ts';
 import { evidenceDemoStep } from '../evidence/demo.ts';
+import { wavesDemoStep } from '../waves/demo.ts';
 
 export const DEMO_ORG_SLUG = 'itc-demo';
 export const DEMO_PASSWORD = 'tracer-demo-2026';
@@ -30,6 +31,7 @@ export const demoSteps: Array<{ name: string; run: (ctx: DemoContext) => Promise
 demoSteps.push({ name: 'catalogue', run: loadCatalogueDemo });
 demoSteps.push({ name: 'people', run: loadPeopleDemo });
 demoSteps.push({ name: 'responses', run: responsesDemoStep });
+demoSteps.push({ name: 'waves', run: wavesDemoStep });
 demoSteps.push({ name: 'analytics', run: analyticsDemoStep });
 demoSteps.push({ name: 'evaluations', run: evaluationsDemoStep });
 demoSteps.push({ name: 'evidence', run: evidenceDemoStep });

@@ -37,6 +37,8 @@ import { homeRoutes } from '../web/home.tsx';
 import { evaluationRoutes } from '../evaluations/routes.ts';
 import { evidenceRoutes } from '../evidence/routes.ts';
 import { engineIndicatorResults } from '../analytics/indicator-source.ts';
+import { wavePersonalLinks } from '../waves/personal-links.ts';
+import { waveRoutes } from '../waves/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
@@ -166,9 +168,10 @@ export async function buildServer({ database, config, logger = false, uploadLimi
   await app.register(messagingRoutes, deps);
   await app.register(evaluationRoutes, { ...deps, activities: activityLabelsFromCatalogue, indicators: engineIndicatorResults });
   await app.register(instrumentRoutes, deps);
-  await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments });
   await app.register(privacyRoutes, deps);
   await app.register(evidenceRoutes, deps);
+  await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments, personalLinks: wavePersonalLinks() });
+  await app.register(waveRoutes, deps);
   return app;
 }
 
@@ -180,7 +183,9 @@ function wantsHtml(request: FastifyRequest): boolean {
 
 function installErrorHandling(app: App): void {
   app.setErrorHandler(async (error, request, reply) => {
-    const problem = toProblem(error, request.url.split('?')[0]!);
+    // A path that holds a secret (a link token) is never echoed: the problem names the route instead.
+    const instance = request.routeOptions.config?.secretPath ? request.routeOptions.url! : request.url.split('?')[0]!;
+    const problem = toProblem(error, instance);
     if (problem.status >= 500) request.log.error({ err: error }, 'request failed');
     if (problem.status === 429 && (error as { headers?: Record<string, string> }).headers) {
       reply.headers((error as { headers: Record<string, string> }).headers);
@@ -239,5 +244,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set to false on routes that do their own request authentication (RFC 8058 one-click unsubscribe). */
     csrf?: boolean;
+    /** The path carries a secret (a link token): errors show the route pattern, not the path. */
+    secretPath?: boolean;
   }
 }

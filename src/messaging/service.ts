@@ -9,6 +9,7 @@ import {
   findUnsubscribeTarget,
   insertMessageOnce,
   insertSuppression,
+  isSuppressed,
   listMessageRows,
   requeueUncertainMessage,
   statusesOf,
@@ -210,6 +211,11 @@ function escapeHtml(text: string): string {
 }
 
 // ---------------------------------------------------------------- unsubscribing
+
+/** Whether this address asked the organisation of `tx` for no more e-mail (so nothing is queued for it). */
+export function isUnsubscribed(tx: Tx, keys: MessagingKeys, orgId: string, address: string): Promise<boolean> {
+  return isSuppressed(tx, orgId, hashAddress(keys, orgId, address));
+}
 
 export interface UnsubscribeTarget {
   orgName: string;

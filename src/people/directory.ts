@@ -43,3 +43,20 @@ export const activityLabelsFromCatalogue: ActivityLookup = {
     );
   },
 };
+
+/**
+ * Where to send a survey invitation: the e-mail address and given name of participants (personal
+ * data, opened here for this one purpose: the waves scheduler inviting people to a survey).
+ * Participants without an address are left out.
+ */
+export async function invitationContacts(tx: Tx, participantIds: string[]): Promise<Map<string, { email: string; givenName: string | null }>> {
+  if (participantIds.length === 0) return new Map();
+  await openPersonalData(tx);
+  const found = await rows<{ participantId: string; email: string; givenName: string | null }>(
+    tx,
+    sql`select participant_id as "participantId", email, given_name as "givenName"
+          from participant_personal_data
+         where participant_id = any(${sql.param(participantIds)}::uuid[]) and email is not null and email <> ''`,
+  );
+  return new Map(found.map(({ participantId, ...contact }) => [participantId, contact]));
+}

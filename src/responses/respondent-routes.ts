@@ -10,6 +10,7 @@ import type { Database, Tx } from '../db/database.ts';
 import { csrfToken } from '../http/request-context.ts';
 import { HTML } from '../http/schemas.ts';
 import { holds } from '../instruments/expressions/evaluate.ts';
+import type { LinkAccess } from './access.ts';
 import { inputKeys, type AnswerIssue } from './answers.ts';
 import { renderRespondentPage, renderThanksPage } from './pages.tsx';
 import * as service from './service.ts';
@@ -37,8 +38,11 @@ const stylesheet = readFileSync(new URL('./assets/respondent.css', import.meta.u
 interface Options {
   database: Database;
   resourcePersons: service.ResourcePersonSource;
-  inLink: <T>(token: string, work: (tx: Tx, linkId: string) => Promise<T>) => Promise<T>;
+  inLink: <T>(token: string, work: (tx: Tx, access: LinkAccess) => Promise<T>) => Promise<T>;
 }
+
+/** Token routes: rate-limited per address; the path holds the token, so problem documents name the route instead. */
+const tokenRouteConfig = { rateLimit: { max: 300, timeWindow: '1 minute' }, secretPath: true } as const;
 
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
 const PageQuery = Type.Object({ s: Type.Optional(Type.String({ format: 'uuid' })), p: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })), lang: Type.Optional(Type.String({ maxLength: 20 })) });
@@ -54,18 +58,25 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
 
   app.get(
     '/r/:token',
-    { schema: { tags: PUBLIC, summary: 'A page of the questionnaire (HTML, works without JavaScript)', params: TokenParams, querystring: PageQuery, produces: ['text/html'] } },
+    { config: tokenRouteConfig, schema: { tags: PUBLIC, summary: 'A page of the questionnaire (HTML, works without JavaScript)', params: TokenParams, querystring: PageQuery, produces: ['text/html'] } },
     async (request, reply) => {
       const { token } = request.params as { token: string };
       const query = request.query as { s?: string; p?: number; lang?: string };
       const responseId = query.s ?? request.cookies[resumeCookie];
-      const html = await inLink(token, async (tx, linkId) => {
-        const collection = await service.loadCollection(tx, linkId, resourcePersons);
-        const response = responseId ? await service.resumable(tx, collection, responseId) : undefined;
+      const html = await inLink(token, async (tx, access) => {
+        const collection = await access.collection(tx, resourcePersons);
+        if (access.personal?.answered) return renderThanksPage(request.t, pickLanguage(collection, request, query.lang), collection.definition.title, collection.definition.languages);
+        // A personal link always resumes its own response, whatever the query or cookie say.
+        const response = access.personal
+          ? await service.findSubmission(tx, collection, access.personal.clientSubmissionId)
+          : responseId
+            ? await service.resumable(tx, collection, responseId)
+            : undefined;
         const formLang = pickLanguage(collection, request, query.lang ?? response?.lang ?? undefined);
         if (response?.status === 'complete') return renderThanksPage(request.t, formLang, collection.definition.title, collection.definition.languages);
         const data = response?.data ?? { answers: {} };
-        return render(request, reply, token, collection, data, query.p ?? 0, response?.clientSubmissionId ?? randomUUID(), [], formLang, response?.id);
+        const clientSubmissionId = access.personal?.clientSubmissionId ?? response?.clientSubmissionId ?? randomUUID();
+        return render(request, reply, token, collection, data, query.p ?? 0, clientSubmissionId, [], formLang, response?.id);
       });
       return reply.type(HTML).send(html);
     },
@@ -75,6 +86,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
     '/r/:token',
     {
       bodyLimit: 256 * 1024,
+      config: { ...tokenRouteConfig, countsAsSubmission: true },
       schema: {
         tags: PUBLIC,
         summary: 'Save a page of the questionnaire (HTML form; back, next or submit)',
@@ -93,21 +105,25 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
     async (request, reply) => {
       const { token } = request.params as { token: string };
       const body = request.body as Record<string, string | string[]> & { _sid: string; _page: number; _action: 'back' | 'next' | 'submit' };
-      const outcome = await inLink(token, async (tx, linkId) => {
-        const collection = await service.loadCollection(tx, linkId, resourcePersons);
-        const existing = await service.findSubmission(tx, collection, body._sid);
+      const outcome = await inLink(token, async (tx, access) => {
+        const collection = await access.collection(tx, resourcePersons);
+        if (access.personal?.answered) return { redirect: `/r/${token}`, responseId: undefined };
+        const sid = access.personal?.clientSubmissionId ?? body._sid;
+        const existing = await service.findSubmission(tx, collection, sid);
         const formLang = pickLanguage(collection, request, existing?.lang ?? undefined);
         const pages = visiblePages(collection, existing?.data ?? { answers: {} });
         const page = pages[Math.min(body._page, pages.length - 1)]!;
         const submission = pageSubmission(collection, page, body);
         const result = await service.submit(tx, collection, {
-          clientSubmissionId: body._sid,
+          clientSubmissionId: sid,
           stored: existing ?? null,
           ...submission,
+          ...(access.personal ? { participantId: access.personal.participantId } : {}),
           final: body._action === 'submit',
           pages: body._action === 'next' ? new Set([page.key]) : undefined,
           lang: formLang,
         });
+        await access.personal?.onSubmitted?.(tx, result.response);
         if (result.outcome === 'completed' || result.outcome === 'already_complete') return { redirect: `/r/${token}?s=${result.response.id}`, responseId: result.response.id };
         const data = result.response.data;
         if (result.outcome === 'invalid' && body._action !== 'back') {
@@ -115,13 +131,13 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
           const firstWithIssue = now.findIndex((p) => result.issues.some((issue) => p.questions.some((q) => issue.key === q.key || issue.key.startsWith(`${q.key}/`))));
           const index = firstWithIssue >= 0 ? firstWithIssue : Math.min(body._page, now.length - 1);
           const shown = withRejectedValues(data, result.issues, body);
-          return { html: render(request, reply, token, collection, shown, index, body._sid, result.issues, formLang, result.response.id), responseId: result.response.id };
+          return { html: render(request, reply, token, collection, shown, index, sid, result.issues, formLang, result.response.id), responseId: result.response.id };
         }
         const next = body._action === 'back' ? body._page - 1 : body._page + 1;
         const count = visiblePages(collection, data).length;
         return { redirect: `/r/${token}?s=${result.response.id}&p=${Math.max(0, Math.min(next, count - 1))}`, responseId: result.response.id };
       });
-      reply.setCookie(resumeCookie, outcome.responseId, { path: `/r/${token}`, httpOnly: true, sameSite: 'lax', maxAge: 90 * 86_400 });
+      if (outcome.responseId) reply.setCookie(resumeCookie, outcome.responseId, { path: `/r/${token}`, httpOnly: true, sameSite: 'lax', maxAge: 90 * 86_400 });
       if ('redirect' in outcome && outcome.redirect) return reply.redirect(outcome.redirect, 303);
       return reply.code(422).type(HTML).send(outcome.html);
     },

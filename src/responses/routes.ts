@@ -11,6 +11,7 @@ import { requireRole } from '../http/request-context.ts';
 import { staffSecurity, Uuid } from '../http/schemas.ts';
 import { organisationOfLink } from '../instruments/service.ts';
 import { responseImportRoutes } from './import-routes.ts';
+import type { LinkAccess, PersonalLinks } from './access.ts';
 import { respondentPageRoutes } from './respondent-routes.ts';
 import * as service from './service.ts';
 
@@ -53,32 +54,36 @@ export interface ResponseRouteOptions {
   database: Database;
   config: Config;
   resourcePersons?: service.ResourcePersonSource;
+  /** Personal links (survey wave invitations) also answered at /r/:token. */
+  personalLinks?: PersonalLinks;
 }
 
 /**
- * Resolves a link token to its organisation and runs `work` inside it; 404 for unknown tokens.
- * A token never changes organisation or link, so found ones are remembered (bounded, per
- * server): whether the link is still open is checked again inside the transaction
- * (`service.loadCollection`), so a closed link is refused as soon as it is closed.
+ * Resolves a link token (a collection link, or a personal link of a survey wave) to its
+ * organisation and runs `work` inside it; 404 for unknown tokens. A collection token never changes
+ * organisation or link, so found ones are remembered (bounded, per server): whether the link is
+ * still open is checked again inside the transaction (`service.loadCollection`), so a closed link
+ * is refused as soon as it is closed. Personal links are looked up each time (they can be revoked).
  */
-export function inLinkOrg(database: Database) {
+export function inLinkOrg(database: Database, personalLinks?: PersonalLinks) {
   const known = new LRUCache<string, { orgId: string; linkId: string }>({ max: 10_000 });
-  return async <T>(token: string, work: (tx: Tx, linkId: string) => Promise<T>): Promise<T> => {
-    let found = known.get(token);
-    if (!found) {
-      found = await organisationOfLink(database.system, token);
-      if (!found) throw Problem.notFound('This link is not valid or no longer open');
+  return async <T>(token: string, work: (tx: Tx, access: LinkAccess) => Promise<T>): Promise<T> => {
+    const found = known.get(token) ?? (await organisationOfLink(database.system, token));
+    if (found) {
       known.set(token, found);
+      const access: LinkAccess = { collection: (tx, resourcePersons, options) => service.loadCollection(tx, found.linkId, resourcePersons, options) };
+      return database.withOrg(found.orgId, (tx) => work(tx, access));
     }
-    const { orgId, linkId } = found;
-    return database.withOrg(orgId, (tx) => work(tx, linkId));
+    const personal = await personalLinks?.find(database.system, token);
+    if (!personal) throw Problem.notFound('This link is not valid or no longer open');
+    return database.withOrg(personal.orgId, async (tx) => work(tx, await personalLinks!.open(tx, personal.ref)));
   };
 }
 
 export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (app, options) => {
   const { database } = options;
   const resourcePersons = options.resourcePersons ?? service.noResourcePersons;
-  const inLink = inLinkOrg(database);
+  const inLink = inLinkOrg(database, options.personalLinks);
 
   // JSON submissions from scripts and offline-capable clients. No CSRF token: the route never
   // reads the session (no ambient authority); it is bound to the unguessable link token in the
@@ -87,7 +92,7 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
     '/r/:token/submissions',
     {
       bodyLimit: SUBMISSION_BODY_LIMIT,
-      config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' } },
+      config: { csrf: false, rateLimit: { max: 600, timeWindow: '1 minute' }, secretPath: true, countsAsSubmission: true },
       schema: {
         tags: PUBLIC,
         summary: 'Save or submit answers (idempotent by clientSubmissionId)',
@@ -99,9 +104,13 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
     async (request) => {
       const { token } = request.params as { token: string };
       const body = request.body as Static<typeof SubmissionSchema>;
-      const result = await inLink(token, async (tx, linkId) => {
-        const collection = await service.loadCollection(tx, linkId, resourcePersons, { deferResourcePersons: true });
-        return service.submit(tx, collection, body);
+      const result = await inLink(token, async (tx, access) => {
+        const collection = await access.collection(tx, resourcePersons, { deferResourcePersons: true });
+        const personal = access.personal;
+        if (personal?.answered) throw Problem.conflict('This invitation has already been answered');
+        const submitted = await service.submit(tx, collection, personal ? { ...body, clientSubmissionId: personal.clientSubmissionId, participantId: personal.participantId } : body);
+        await personal?.onSubmitted?.(tx, submitted.response);
+        return submitted;
       });
       if (result.outcome === 'invalid') {
         throw new Problem(

@@ -66,6 +66,7 @@ function Layout({ ctx, title, children }: LayoutProps) {
                     <a href="/messages">{t('nav.messages')}</a>
                   </li>
                 )}
+                {actor.role !== 'trainer' && <li><a href="/waves">{t('nav.waves')}</a></li>}
                 {actor.role !== 'trainer' && <li><a href="/evaluations">{t('nav.evaluations')}</a></li>}
                 {actor.role !== 'trainer' && <li><a href="/evidence">{t('nav.evidence')}</a></li>}
                 {actor.role !== 'viewer' && <li><a href="/trainer-ratings">{t('nav.trainer_ratings')}</a></li>}

@@ -31,6 +31,9 @@ import evidenceFr from '../../evidence/messages/fr.json' with { type: 'json' };
 import importsEn from '../../imports/messages/en.json' with { type: 'json' };
 import importsEs from '../../imports/messages/es.json' with { type: 'json' };
 import importsFr from '../../imports/messages/fr.json' with { type: 'json' };
+import wavesEn from '../../waves/messages/en.json' with { type: 'json' };
+import wavesEs from '../../waves/messages/es.json' with { type: 'json' };
+import wavesFr from '../../waves/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -44,6 +47,7 @@ export const domainMessages = {
   responses: { en: responsesEn, fr: responsesFr, es: responsesEs },
   evidence: { en: evidenceEn, fr: evidenceFr, es: evidenceEs },
   imports: { en: importsEn, fr: importsFr, es: importsEs },
+  waves: { en: wavesEn, fr: wavesFr, es: wavesEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
