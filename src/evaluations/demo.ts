@@ -4,7 +4,7 @@
 // indicators, lessons learned and good practices (some published).
 import type { Tx } from '../db/database.ts';
 import type { DemoContext } from '../demo/load.ts';
-import type { ActionStatus, ResponseDecision } from './schema.ts';
+import type { ActionStatus, IndicatorLink, ResponseDecision } from './schema.ts';
 import * as service from './service.ts';
 
 const clock = service.systemClock;
@@ -21,6 +21,8 @@ interface DemoAction {
   status: ActionStatus;
   progress?: string;
   on?: string;
+  /** An indicator that should move if the action works, shown live on the progress update. */
+  evidence?: IndicatorLink;
 }
 interface DemoRecommendation {
   text: string;
@@ -53,7 +55,7 @@ async function addRecommendations(tx: Tx, orgId: string, evaluationId: string, l
         continue;
       }
       const on = action.on ?? fromToday(-10);
-      await service.addProgressUpdate(tx, orgId, created.id, { on, text: action.progress ?? 'Progress recorded', statusAfter: action.status }, clock);
+      await service.addProgressUpdate(tx, orgId, created.id, { on, text: action.progress ?? 'Progress recorded', statusAfter: action.status, evidenceIndicator: action.evidence }, clock);
     }
   }
   return actionCount;
@@ -107,7 +109,7 @@ async function projectFinalEvaluation(tx: Tx, orgId: string): Promise<number> {
   await service.addFinding(tx, orgId, evaluation.id, {
     criterion: 'effectiveness',
     text: 'Trained service providers applied the referral approach with returnees in both countries.',
-    evidence: [{ indicatorKey: 'knowledge_application_rate', period: '2011', filters: { country: 'Philippines' } }],
+    evidence: [{ indicatorKey: 'knowledge_application', period: '2011', filters: {} }],
   });
   await service.addFinding(tx, orgId, evaluation.id, { criterion: 'sustainability', text: 'Ownership of the multi-disciplinary team in Petchabun remains questionable.' });
   const actions = await addRecommendations(tx, orgId, evaluation.id, [
@@ -235,7 +237,7 @@ async function thematicEvaluation(tx: Tx, orgId: string): Promise<number> {
   await service.addFinding(tx, orgId, evaluation.id, {
     criterion: 'impact',
     text: 'A majority of respondents reported applying new knowledge in their organisation.',
-    evidence: [{ indicatorKey: 'knowledge_application_rate', period: '2018', filters: { thematic_area: 'labour_migration' } }],
+    evidence: [{ indicatorKey: 'knowledge_application', period: '2018', filters: {} }],
   });
   const actions = await addRecommendations(tx, orgId, evaluation.id, [
     {
@@ -245,7 +247,7 @@ async function thematicEvaluation(tx: Tx, orgId: string): Promise<number> {
       priority: 'high',
       criteria: ['relevance'],
       response: ['accepted', 'The SPGT Programme will develop a capacity profile linked to the ILO Programme and Budget.', '2019-10-25'],
-      actions: [{ description: 'Publish the labour migration capacity profile', unit: 'SPGT', due: '2020-03-31', status: 'completed', on: '2020-03-15', progress: 'Capacity profile published' }],
+      actions: [{ description: 'Publish the labour migration capacity profile', unit: 'SPGT', due: '2020-03-31', status: 'completed', on: '2020-03-15', progress: 'Capacity profile published', evidence: { indicatorKey: 'relevance', period: '2021-2023', filters: {} } }],
     },
     {
       text: 'Strengthen deliberate incorporation of ILO basics in a written core curriculum on migration for employment.',
@@ -264,7 +266,7 @@ async function thematicEvaluation(tx: Tx, orgId: string): Promise<number> {
       criteria: ['impact'],
       response: ['partially_accepted', 'The Centre will explore the demand before deciding on a new advisory service.', '2019-10-25'],
       actions: [
-        { description: 'Survey constituents on their demand for monitoring and evaluation tools', unit: 'PRODEV', due: fromToday(-90), status: 'in_progress', progress: 'Questionnaire drafted' },
+        { description: 'Survey constituents on their demand for monitoring and evaluation tools', unit: 'PRODEV', due: fromToday(-90), status: 'in_progress', progress: 'Questionnaire drafted', evidence: { indicatorKey: 'knowledge_application', period: '2021-2023', filters: {} } },
         { description: 'Decide whether to launch an advisory service on training impact monitoring', unit: 'PRODEV', due: fromToday(120), status: 'not_started' },
       ],
     },
