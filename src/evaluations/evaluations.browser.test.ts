@@ -100,7 +100,7 @@ describe('entering an evaluation summary in a browser', () => {
     await page.locator('#new-finding-filters1').fill('country=Thailand');
     await page.locator('form[action$="/findings"] button[type="submit"]').click();
     const findings = page.locator('section[aria-labelledby="findings"] > ul');
-    await findings.getByText('beneficiaries_reached').waitFor();
+    await findings.getByText('beneficiaries_reached', { exact: true }).waitFor();
     assert.match(await findings.innerText(), /Effectiveness: The target of 1.000 beneficiaries has been exceeded\.[\s\S]*country=Thailand → not available/);
 
     await page.getByRole('link', { name: 'Import and export recommendations and actions' }).click();

@@ -43,7 +43,7 @@ describe('evaluation pages on the demo organisation', () => {
     const dossier = await page(viewer, `/evaluations/${evaluationIds[0]}`);
     assert.equal(dossier.status, 200);
     assert.match(dossier.body, /class="overdue"/);
-    assert.match(dossier.body, /not available \(indicator engine not available\)/);
+    assert.match(dossier.body, /<code>knowledge_application<\/code> \d{4} → <span class="muted">not available \(no data for \d{4}\)/, 'evidence is asked of the engine, live');
     assert.doesNotMatch(dossier.body, /Record the management response/, 'viewers get no write forms');
     const project = await page(viewer, `/evaluations/${evaluationIds[1]}`);
     assert.match(project.body, /RAS\/08\/03\/EEC/);

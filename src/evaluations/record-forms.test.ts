@@ -73,7 +73,7 @@ describe('evaluation record forms', () => {
     const [finding] = (await dossier()).findings;
     assert.deepEqual(finding!.evidence, [{ indicatorKey: 'knowledge_application_rate', period: '2024', filters: { thematic_area: 'labour_migration', country: 'PH' } }]);
     const shown = await page(viewer, `/evaluations/${id}`);
-    assert.match(shown.body, /knowledge_application_rate<\/code> 2024 · country=PH · thematic_area=labour_migration → <span class="muted">not available \(indicator engine not available\)/);
+    assert.match(shown.body, /knowledge_application_rate<\/code> 2024 · country=PH · thematic_area=labour_migration → <span class="muted">not available \(No indicator knowledge_application_rate in this organisation\)/);
     assert.doesNotMatch(shown.body, /Edit this finding/, 'viewers get no forms');
     assert.match((await page(evaluator, `/evaluations/${id}`)).body, /Edit this finding/);
 
@@ -208,7 +208,7 @@ describe('evaluation record forms', () => {
     assert.equal(ok.status, 303);
     const update = (await dossier()).recommendations.find((r) => r.id === rec.id)!.actions[0]!.updates[0]!;
     assert.deepEqual(update.evidenceIndicator, { indicatorKey: 'knowledge_application_rate', period: '2024', filters: { activity: 'A901' } });
-    assert.deepEqual(update.evidenceResult, { available: false, reason: 'indicator engine not available' });
+    assert.deepEqual(update.evidenceResult, { available: false, reason: 'No indicator knowledge_application_rate in this organisation' });
     assert.match((await page(viewer, `/evaluations/${id}`)).body, /Survey sent.*knowledge_application_rate<\/code> 2024 · activity=A901/s);
   });
 
