@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { runCli } from '../testing/cli.ts';
 
-const forms = new URL('../../../../shared/external/pyxform/tests/example_xls/', import.meta.url).pathname;
+const forms = new URL('../../../shared/external/pyxform/tests/example_xls/', import.meta.url).pathname;
 
 describe('tracer instrument import/export', { skip: !existsSync(forms) && 'shared/external is not present' }, () => {
   const dir = mkdtempSync(join(tmpdir(), 'tracer-cli-'));

@@ -11,7 +11,7 @@ import { importXlsForm } from './xlsform.ts';
 
 const TOKENS = [
   '${age}', '${q1}', '${multi}', '${missing}', '.', ' ', '(', ')', ',', '+', '-', '*', ' div ', ' mod ', '=', '!=', '<', '<=', '>', '>=',
-  ' and ', ' or ', 'not(', 'selected(', 'count-selected(', 'string-length(', 'if(', 'today()', 'concat(', 'round(', 'sqrt(', 'unknown_fn(',
+  ' and ', ' or ', 'not(', 'selected(', 'count-selected(', 'string-length(', 'if(', 'today()', 'concat(', 'round(', 'regex(', 'substr(', 'coalesce(', 'sqrt(', 'unknown_fn(',
   "'yes'", '"no"', "'", '"', '0', '1', '2.5', '-3', '1e309', '99999999999999999999', '$', '{', '}', '[', ']', '/', '@', '|', '\\',
 ];
 

@@ -58,7 +58,15 @@ const functions: Record<string, Fn> = {
   contains: ([s, t]) => toText(s).includes(toText(t)),
   'starts-with': ([s, t]) => toText(s).startsWith(toText(t)),
   substr: ([s, start, end]) => toText(s).slice(toNumber(start), end === undefined ? undefined : toNumber(end)),
-  regex: ([s, pattern]) => new RegExp(toText(pattern)).test(toText(s)),
+  regex: ([s, pattern]) => {
+    let compiled: RegExp;
+    try {
+      compiled = new RegExp(toText(pattern));
+    } catch {
+      throw new ExpressionError(`regex(): "${toText(pattern)}" is not a valid regular expression`, 0);
+    }
+    return compiled.test(toText(s));
+  },
   today: (_args, ctx) => ctx.today ?? new Date().toISOString().slice(0, 10),
   now: (_args, ctx) => ctx.today ?? new Date().toISOString().slice(0, 10),
   date: ([v]) => (typeof v === 'number' ? daysToDate(v) : toText(v)),
@@ -120,6 +128,10 @@ export function evaluate(expr: Expr, ctx: EvaluationContext): XValue {
     case 'call': {
       const fn = functions[expr.name];
       if (!fn) throw new ExpressionError(`unsupported function ${expr.name}()`, expr.offset);
+      const [fewest, most] = arity[expr.name]!;
+      if (expr.args.length < fewest || expr.args.length > most) {
+        throw new ExpressionError(`${expr.name}() takes ${fewest === most ? fewest : `${fewest} to ${most}`} argument(s), not ${expr.args.length}`, expr.offset);
+      }
       if (expr.name === 'if') {
         const [condition, whenTrue, whenFalse] = expr.args;
         return evaluate(toBoolean(evaluate(condition!, ctx)) ? whenTrue! : whenFalse!, ctx);
