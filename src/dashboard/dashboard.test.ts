@@ -115,19 +115,21 @@ describe('dashboard', () => {
 
   it('draws the modality comparison and a disaggregation with the API figures for the same filters', async () => {
     const html = await page('?period=2023&by=gender&indicator=relevance');
-    assertSame(figuresOf(html, '#modality tbody tr'), await api('?period=2023&by=modality&indicator=relevance'), 'modality');
-    assertSame(figuresOf(html, '#disaggregation tbody tr'), await api('?period=2023&by=gender&indicator=relevance'), 'gender');
-    assertSame(figuresOf(html, '#trend tbody tr'), await api('?indicator=relevance'));
+    assertSame(figuresOf(html, '#chart-modality tbody tr'), await api('?period=2023&by=modality&indicator=relevance'), 'modality');
+    assertSame(figuresOf(html, '#chart-disaggregation tbody tr'), await api('?period=2023&by=gender&indicator=relevance'), 'gender');
+    assertSame(figuresOf(html, '#chart-trend tbody tr'), await api('?indicator=relevance'));
     // The charts are server-drawn SVG with an accessible name and visible n.
     const { document } = parseHTML(html);
-    const chart = document.querySelector('#modality [role="img"]');
+    const chart = document.querySelector('#chart-modality [role="img"]');
     assert.ok(chart && chart.querySelector('svg'), 'the modality chart is an SVG');
     assert.match(chart.getAttribute('aria-label') ?? '', /modality/);
     assert.match(document.getElementById(chart.getAttribute('aria-describedby') ?? '')?.textContent ?? '', /95% confidence interval/);
     // n of each bar is written in the chart: face to face 6, online tutored 4.
     assert.match(chart.textContent ?? '', /n = 6/);
     assert.match(chart.textContent ?? '', /n = 4/);
-    assert.equal(document.querySelector('#modality style'), null, 'no inline style (CSP)');
+    assert.equal(document.querySelector('#chart-modality style'), null, 'no inline style (CSP)');
+    const ids = [...document.querySelectorAll('[id]')].map((element) => element.getAttribute('id'));
+    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'every id once');
   });
 
   it('shows KPI cards for the period with value, interval, n, baseline, target and status', async () => {
@@ -152,10 +154,10 @@ describe('dashboard', () => {
     assert.equal(row.n, '3');
     assert.match(row.text, /suppressed/);
     assert.doesNotMatch(row.text, /\b0(\.0)?%/);
-    const [point] = figuresOf(html, '#trend tbody tr[data-period="2022"]');
+    const [point] = figuresOf(html, '#chart-trend tbody tr[data-period="2022"]');
     assert.match(point!.text, /suppressed/);
     const { document } = parseHTML(html);
-    assert.match(document.querySelector('#trend svg')?.textContent ?? '', /suppressed \(n = 3\)/);
+    assert.match(document.querySelector('#chart-trend svg')?.textContent ?? '', /suppressed \(n = 3\)/);
     // In French too.
     const french = await page('?modality=face_to_face&lang=fr');
     assert.match(figuresOf(french, '#results tbody tr[data-indicator="relevance"][data-period="2022"]')[0]!.text, /masqué/);

@@ -248,7 +248,7 @@ function Charts({ ctx, view, indicator }: { ctx: PageContext; view: DashboardVie
       {view.trend && (
         <ChartFigure
           ctx={ctx}
-          id="trend"
+          id="chart-trend"
           indicator={indicator}
           title={t('dashboard.trend', { indicator: name })}
           note={t('dashboard.trend_note')}
@@ -261,7 +261,7 @@ function Charts({ ctx, view, indicator }: { ctx: PageContext; view: DashboardVie
       {view.byModality && (
         <ChartFigure
           ctx={ctx}
-          id="modality"
+          id="chart-modality"
           indicator={indicator}
           title={t('dashboard.by_modality', { indicator: name })}
           report={view.byModality}
@@ -273,7 +273,7 @@ function Charts({ ctx, view, indicator }: { ctx: PageContext; view: DashboardVie
       {view.disaggregation && view.query.by && (
         <ChartFigure
           ctx={ctx}
-          id="disaggregation"
+          id="chart-disaggregation"
           indicator={indicator}
           title={t('dashboard.by_dimension', { indicator: name, dimension: dimensions[view.query.by].labels[lang] })}
           report={view.disaggregation}
