@@ -132,6 +132,25 @@ describe('dashboard', () => {
     assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), [], 'every id once');
   });
 
+  it('drills down from the organisation to a programme to an activity, with the API figures at each level', async () => {
+    const top = parseHTML(await page('?period=2023')).document;
+    const programmes = [...top.querySelectorAll('nav.drill p a')].map((a) => a.getAttribute('href'));
+    assert.deepEqual(programmes, ['/dashboard?period=2023&programme=labour', '/dashboard?period=2023&programme=skills']);
+    const labour = parseHTML(await page('?period=2023&programme=labour')).document;
+    const activities = [...labour.querySelectorAll('nav.drill p a')].map((a) => [a.getAttribute('href'), a.textContent]);
+    assert.deepEqual(activities, [
+      ['/dashboard?period=2023&programme=labour&activity=A1', 'A1 · Labour migration'],
+      ['/dashboard?period=2023&programme=labour&activity=A2', 'A2 · Social protection'],
+    ]);
+    const html = await page('?period=2023&programme=labour&activity=A2');
+    assertSame(figuresOf(html, '#results tbody tr'), await api('?period=2023&filter=programme%3Dlabour&filter=activity%3DA2'));
+    const a2 = parseHTML(html).document;
+    assert.equal(a2.querySelector('nav.drill [aria-current="page"]')?.textContent, 'Activity A2');
+    assert.equal(a2.querySelector('form.filters input[name="activity"]')?.getAttribute('value'), 'A2', 'the form keeps the activity');
+    // A2 alone: 3 agree of 4 on relevance, under the threshold of 5: suppressed.
+    assert.equal(figuresOf(html, '#results tbody tr[data-indicator="relevance"]')[0]!.suppressed, 'true');
+  });
+
   it('shows KPI cards for the period with value, interval, n, baseline, target and status', async () => {
     const html = await page('?period=2023');
     const [card] = figuresOf(html, '.kpi-card[data-indicator="relevance"]');

@@ -10,7 +10,7 @@ import { formatValue } from '../analytics/pages.tsx';
 import type { Indicator } from '../analytics/service.ts';
 import { renderPage, type PageContext } from '../web/page.tsx';
 import { chartSvg, type ChartPoint } from './charts.ts';
-import { disaggregations, targetStatus, type DashboardView } from './service.ts';
+import { disaggregations, targetStatus, type DashboardQuery, type DashboardView } from './service.ts';
 
 export function dashboardPage(ctx: PageContext, view: DashboardView): string {
   const { t } = ctx;
@@ -23,6 +23,7 @@ export function dashboardPage(ctx: PageContext, view: DashboardView): string {
         <h1>{t('dashboard.title')}</h1>
         <p>{t('dashboard.intro')}</p>
         <Filters ctx={ctx} view={view} />
+        <DrillDown ctx={ctx} view={view} />
         <p class="muted">
           {t('dashboard.suppression_note', { min: minCellSize })}{' '}
           <a href={apiHref(view)}>{t('dashboard.api_link')}</a>
@@ -40,9 +41,56 @@ function apiHref(view: DashboardView): string {
   const params = new URLSearchParams();
   if (view.query.period) params.set('period', view.query.period);
   if (view.query.programme) params.append('filter', `programme=${view.query.programme}`);
+  if (view.query.activity) params.append('filter', `activity=${view.query.activity}`);
   if (view.query.modality) params.append('filter', `modality=${view.query.modality}`);
   const search = params.toString();
   return `/api/kpi${search ? `?${search}` : ''}`;
+}
+
+/** The dashboard's address with some fields of the query changed (undefined removes one). */
+function dashboardHref(query: DashboardQuery, changes: Partial<DashboardQuery>): string {
+  const merged: DashboardQuery = { ...query, ...changes };
+  const params = new URLSearchParams();
+  for (const field of ['period', 'programme', 'activity', 'modality', 'by', 'indicator'] as const) {
+    const value = merged[field];
+    if (value) params.set(field, value);
+  }
+  const search = params.toString();
+  return `/dashboard${search ? `?${search}` : ''}`;
+}
+
+/** Organisation › programme › activity: where the figures stand, and one level further down. */
+function DrillDown({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
+  const { t } = ctx;
+  const q = view.query;
+  const crumbs = [{ label: t('dashboard.organisation'), href: dashboardHref(q, { programme: undefined, activity: undefined }) }];
+  if (q.programme) crumbs.push({ label: q.programme, href: dashboardHref(q, { activity: undefined }) });
+  if (q.activity) crumbs.push({ label: t('dashboard.activity', { code: q.activity }), href: dashboardHref(q, {}) });
+  const below = q.activity
+    ? null
+    : q.programme
+      ? { heading: t('dashboard.activities', { programme: q.programme }), links: view.choices.activities.map((a) => ({ label: `${a.code} · ${a.title}`, href: dashboardHref(q, { activity: a.code }) })) }
+      : { heading: t('dashboard.programmes'), links: view.choices.programmes.map((p) => ({ label: p, href: dashboardHref(q, { programme: p, activity: undefined }) })) };
+  return (
+    <nav aria-label={t('dashboard.drill')} class="drill">
+      <ol class="breadcrumbs">
+        {crumbs.map((crumb, i) => (
+          <li>{i === crumbs.length - 1 ? <span aria-current="page">{crumb.label}</span> : <a href={crumb.href}>{crumb.label}</a>}</li>
+        ))}
+      </ol>
+      {below && below.links.length > 0 && (
+        <p>
+          {below.heading}{' '}
+          {below.links.map((link, i) => (
+            <>
+              {i > 0 && ' · '}
+              <a href={link.href}>{link.label}</a>
+            </>
+          ))}
+        </p>
+      )}
+    </nav>
+  );
 }
 
 function Filters({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
@@ -52,6 +100,7 @@ function Filters({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
     <form method="get" action="/dashboard" class="filters" aria-label={t('dashboard.filters')}>
       <fieldset>
         <legend>{t('dashboard.filters')}</legend>
+        {q.activity && <input type="hidden" name="activity" value={q.activity} />}
         <div class="filter-row">
           <p>
             <label for="period">{t('dashboard.period')}</label>

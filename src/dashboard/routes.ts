@@ -17,6 +17,7 @@ const orEmpty = (values: readonly string[]) => Type.Union([Type.Literal(''), ...
 const DashboardQuery = Type.Object({
   period: Type.Optional(Type.String({ pattern: '^(\\d{4}(-\\d{4})?)?$', description: 'a year (2023) or a range (2022-2023); empty: every year on its own' })),
   programme: Type.Optional(Type.String({ maxLength: 100 })),
+  activity: Type.Optional(Type.String({ maxLength: 100, description: "an activity's code" })),
   modality: Type.Optional(orEmpty(modalityValues.map((v) => v.code))),
   by: Type.Optional(orEmpty(disaggregations)),
   indicator: Type.Optional(Type.String({ pattern: '^([a-z][a-z0-9_]{1,62})?$' })),
@@ -36,6 +37,7 @@ export const dashboardRoutes: FastifyPluginAsync = async (app) => {
           dashboardView(tx, {
             period: query.period || undefined,
             programme: query.programme || undefined,
+            activity: query.activity || undefined,
             modality: query.modality || undefined,
             by: (query.by || undefined) as Disaggregation | undefined,
             indicator: query.indicator || undefined,

@@ -16,6 +16,8 @@ export type Disaggregation = (typeof disaggregations)[number];
 export interface DashboardQuery {
   period?: string;
   programme?: string;
+  /** An activity's code (drill-down below the programme). */
+  activity?: string;
   modality?: string;
   by?: Disaggregation;
   /** The indicator the charts show (default: relevance, else the first). */
@@ -26,6 +28,7 @@ export interface DashboardQuery {
 export function engineFilters(query: DashboardQuery): string[] {
   const filters: string[] = [];
   if (query.programme) filters.push(`programme=${query.programme}`);
+  if (query.activity) filters.push(`activity=${query.activity}`);
   if (query.modality) filters.push(`modality=${query.modality}`);
   return filters;
 }
@@ -60,7 +63,7 @@ export interface DashboardView {
 export async function dashboardView(tx: Tx, query: DashboardQuery): Promise<DashboardView> {
   const filters = engineFilters(query);
   const base: KpiQuery = { period: query.period || undefined, filters };
-  const [indicators, results, choices] = await Promise.all([listIndicators(tx), computeKpis(tx, base), filterChoices(tx)]);
+  const [indicators, results, choices] = await Promise.all([listIndicators(tx), computeKpis(tx, base), filterChoices(tx, query.programme)]);
   const chartIndicator = indicators.find((i) => i.key === query.indicator) ?? indicators.find((i) => i.key === 'relevance') ?? indicators[0];
   const periods = [...new Set(results.results.map((r) => r.period))].sort();
   const cardPeriod = results.period ?? periods.at(-1) ?? null;
