@@ -63,7 +63,10 @@ export interface DashboardView {
 export async function dashboardView(tx: Tx, query: DashboardQuery): Promise<DashboardView> {
   const filters = engineFilters(query);
   const base: KpiQuery = { period: query.period || undefined, filters };
-  const [indicators, results, choices] = await Promise.all([listIndicators(tx), computeKpis(tx, base), filterChoices(tx, query.programme)]);
+  // One after the other: a transaction is one connection, whose queries run in turn anyway.
+  const indicators = await listIndicators(tx);
+  const results = await computeKpis(tx, base);
+  const choices = await filterChoices(tx, query.programme);
   const chartIndicator = indicators.find((i) => i.key === query.indicator) ?? indicators.find((i) => i.key === 'relevance') ?? indicators[0];
   const periods = [...new Set(results.results.map((r) => r.period))].sort();
   const cardPeriod = results.period ?? periods.at(-1) ?? null;
