@@ -110,6 +110,8 @@ describe('dashboard', () => {
     it(`shows the figures of /api/kpi for ${combination.page}`, async () => {
       const html = await page(combination.page);
       assertSame(figuresOf(html, '#results tbody tr'), await api(combination.api));
+      // The trend: every year under the same programme and modality filters.
+      assertSame(figuresOf(html, '#chart-trend tbody tr'), await api(`${combination.api.replace(/period=\d{4}&/, '')}&indicator=relevance`));
     });
   }
 

@@ -75,7 +75,9 @@ export async function dashboardView(tx: Tx, query: DashboardQuery): Promise<Dash
   let disaggregation: KpiReport | undefined;
   if (chartIndicator) {
     const only = [chartIndicator.key];
-    trend = await computeKpis(tx, { filters, indicators: only });
+    // Without a period the main report already holds every year under the same filters: reuse it
+    // (the engine computes each indicator on its own, so the subset is what a separate call returns).
+    trend = base.period === undefined ? { ...results, results: results.results.filter((r) => r.indicator === chartIndicator.key) } : await computeKpis(tx, { filters, indicators: only });
     byModality = await computeKpis(tx, { ...base, by: 'modality', indicators: only });
     if (query.by) disaggregation = await computeKpis(tx, { ...base, by: query.by, indicators: only });
   }
