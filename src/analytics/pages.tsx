@@ -71,7 +71,7 @@ function describeTarget(ctx: PageContext, indicator: Indicator, target: Target):
   return ctx.t('indicators.target_line', { period: target.period, baseline: show(target.baseline), target: show(target.target) });
 }
 
-function formatValue(value: number, unit: Indicator['unit'], lang: string): string {
+export function formatValue(value: number, unit: Indicator['unit'], lang: string): string {
   if (unit === 'share') return new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 }).format(value);
   return new Intl.NumberFormat(lang, { maximumFractionDigits: 2 }).format(value);
 }

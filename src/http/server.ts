@@ -39,6 +39,7 @@ import { evidenceRoutes } from '../evidence/routes.ts';
 import { engineIndicatorResults } from '../analytics/indicator-source.ts';
 import { wavePersonalLinks } from '../waves/personal-links.ts';
 import { waveRoutes } from '../waves/routes.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
@@ -172,6 +173,7 @@ export async function buildServer({ database, config, logger = false, uploadLimi
   await app.register(evidenceRoutes, deps);
   await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments, personalLinks: wavePersonalLinks() });
   await app.register(waveRoutes, deps);
+  await app.register(dashboardRoutes, deps);
   return app;
 }
 

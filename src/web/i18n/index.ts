@@ -34,6 +34,9 @@ import importsFr from '../../imports/messages/fr.json' with { type: 'json' };
 import wavesEn from '../../waves/messages/en.json' with { type: 'json' };
 import wavesEs from '../../waves/messages/es.json' with { type: 'json' };
 import wavesFr from '../../waves/messages/fr.json' with { type: 'json' };
+import dashboardEn from '../../dashboard/messages/en.json' with { type: 'json' };
+import dashboardEs from '../../dashboard/messages/es.json' with { type: 'json' };
+import dashboardFr from '../../dashboard/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -48,6 +51,7 @@ export const domainMessages = {
   evidence: { en: evidenceEn, fr: evidenceFr, es: evidenceEs },
   imports: { en: importsEn, fr: importsFr, es: importsEs },
   waves: { en: wavesEn, fr: wavesFr, es: wavesEs },
+  dashboard: { en: dashboardEn, fr: dashboardFr, es: dashboardEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
