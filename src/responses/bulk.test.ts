@@ -7,6 +7,8 @@ import { sql } from 'drizzle-orm';
 import { rows, type Database, type Tx } from '../db/database.ts';
 import { knowledgeTest } from '../instruments/bank.ts';
 import { createCollectionLink, createInstrument, createStandardInstrument, latestVersion, publish } from '../instruments/service.ts';
+import { saveActivity } from '../catalogue/service.ts';
+import { upsertParticipants } from '../people/repository.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, type TestOrg } from '../testing/http.ts';
 import { validateSubmission, writeResponses, type BulkSubmission, type BulkTarget } from './bulk.ts';
@@ -27,6 +29,14 @@ describe('bulk response writer', () => {
     org = await createTestOrg(database, 'bulk');
   });
   after(() => database.close());
+
+  /** A real activity and real participants: responses reference both. */
+  const newActivity = async (tx: Tx) => (await saveActivity(tx, org.id, { code: `BULK-${randomUUID().slice(0, 8)}`, title: 'Bulk test course', modality: 'webinar' })).id;
+  const newParticipants = async (tx: Tx, n: number) => {
+    const codes = Array.from({ length: n }, () => `BP-${randomUUID().slice(0, 8)}`);
+    const { ids } = await upsertParticipants(tx, org.id, codes.map((code) => ({ code, preferredLanguage: 'en' })));
+    return codes.map((code) => ids.get(code)!);
+  };
 
   /** Writes each submission once through submit() and once through the bulk writer; returns both rows, comparable. */
   async function both(tx: Tx, instrumentId: string, activityId: string, trainers: Array<{ id: string; name: string }>, submissions: Array<BulkSubmission & { participantId: string }>) {
@@ -63,8 +73,8 @@ describe('bulk response writer', () => {
     await database.withOrg(org.id, async (tx) => {
       const instrument = await createInstrument(tx, actor(), { key: 'kt', purpose: 'pre_test', definition: knowledge });
       await publish(tx, instrument.id);
-      const participants = [randomUUID(), randomUUID(), randomUUID()];
-      const { result, web, bulk } = await both(tx, instrument.id, randomUUID(), [], [
+      const participants = await newParticipants(tx, 3);
+      const { result, web, bulk } = await both(tx, instrument.id, await newActivity(tx), [], [
         { participantId: participants[0]!, answers: { q1: 'a', q2: ['x', 'z'] } },
         { participantId: participants[1]!, answers: { q1: 'b', q2: 'z x' } },
         { participantId: participants[2]!, answers: { q1: 'c' } },
@@ -82,9 +92,10 @@ describe('bulk response writer', () => {
       await publish(tx, eoa.id);
       const trainers = [{ id: randomUUID(), name: 'A' }, { id: randomUUID(), name: 'B' }];
       const base = { eoa_relevance: 'agree', eoa_theory_practice: 'neutral', eoa_can_apply: 'strongly_agree', eoa_needs_met: 'fully', eoa_overall: 4 };
-      const { web, bulk, result, target, items } = await both(tx, eoa.id, randomUUID(), trainers, [
-        { participantId: randomUUID(), answers: { ...base, eoa_comments: 'Good' }, repeats: { eoa_trainers: [{ resourcePersonId: trainers[1]!.id, answers: { eoa_trainer_rating: 5 } }] } },
-        { participantId: randomUUID(), answers: { ...base, eoa_overall: '2' } },
+      const [p1, p2] = await newParticipants(tx, 2);
+      const { web, bulk, result, target, items } = await both(tx, eoa.id, await newActivity(tx), trainers, [
+        { participantId: p1!, answers: { ...base, eoa_comments: 'Good' }, repeats: { eoa_trainers: [{ resourcePersonId: trainers[1]!.id, answers: { eoa_trainer_rating: 5 } }] } },
+        { participantId: p2!, answers: { ...base, eoa_overall: '2' } },
       ]);
       assert.equal(result.completed, 2);
       assert.deepEqual(bulk, web);
