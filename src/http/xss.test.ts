@@ -25,12 +25,14 @@ let counter = 0;
 /** A payload with a unique marker, so that its escaped form can be found where it is shown. */
 const hostile = () => `${PAYLOADS[counter % PAYLOADS.length]} x${counter++}`;
 
-/** Markup that would run if a payload came back unescaped. */
+/** Markup that would run if a payload came back unescaped: a script, an event handler attribute or a javascript: link in a real tag. */
 function liveMarkup(html: string): string | undefined {
-  const patterns = [/<script>alert\(1\)/i, /<[a-z][^<>]*\son(error|load)\s*=/i, /href\s*=\s*["']?\s*javascript:/i, /src\s*=\s*["']?\s*javascript:/i, /<\/textarea><svg/i];
-  for (const pattern of patterns) {
-    const match = pattern.exec(html);
-    if (match) return html.slice(Math.max(0, match.index - 80), match.index + 120);
+  const around = (index: number) => html.slice(Math.max(0, index - 80), index + 120);
+  const raw = /<script>alert\(1\)|<\/textarea><svg/i.exec(html);
+  if (raw) return around(raw.index);
+  for (const tag of html.matchAll(/<[a-z][^>]*>/gi)) {
+    const attributes = tag[0].replace(/"[^"]*"|'[^']*'/g, '""'); // quoted values hold text, not attributes
+    if (/\son(error|load|mouseover|focus)\s*=/i.test(attributes) || /\s(href|src|action|formaction)\s*=\s*["']?\s*(javascript|data):/i.test(tag[0])) return around(tag.index);
   }
   return undefined;
 }
@@ -43,6 +45,7 @@ describe('stored XSS and formula injection', () => {
   const ids = new Set<string>();
   const accepted: string[] = [];
   const refused: string[] = [];
+  const resumeUrls: string[] = [];
 
   async function expectOk(label: string, response: { status: number; text: string; body: unknown }): Promise<void> {
     assert.ok(response.status < 400, `${label}: ${response.status} ${response.text}`);
@@ -137,6 +140,10 @@ describe('stored XSS and formula injection', () => {
       await expectOk(`link ${standard}`, link);
       const respondent = new TestClient(server.url);
       await expectOk(`answers ${standard}`, await respondent.post(`/r/${link.body.token}/submissions`, { clientSubmissionId: `xss-${standard}`, answers, final: true }));
+      // A partial response, resumed: its saved answers fill the respondent's form again.
+      const partial = await respondent.post<{ responseId: string }>(`/r/${link.body.token}/submissions`, { clientSubmissionId: `xss-partial-${standard}`, answers, final: false });
+      await expectOk(`partial answers ${standard}`, partial);
+      resumeUrls.push(`/r/${link.body.token}?s=${partial.body.responseId}`);
       const responses = await admin.get<{ responses?: Array<{ id: string }> } | Array<{ id: string }>>(`/api/instruments/${instrument.body.id}/responses`);
       const list = Array.isArray(responses.body) ? responses.body : (responses.body.responses ?? []);
       for (const response of list) ids.add(response.id);
@@ -214,6 +221,30 @@ describe('stored XSS and formula injection', () => {
     }
   });
 
+  it('the respondent pages show saved hostile answers as text', async () => {
+    assert.equal(resumeUrls.length, 2);
+    let showing = 0;
+    for (const resume of resumeUrls) {
+      for (let page = 0; page < 8; page++) {
+        const response = await new TestClient(server.url).get(`${resume}&p=${page}`, { accept: 'text/html' });
+        assert.ok(response.status < 500, `${resume}&p=${page}: ${response.status}`);
+        const leak = liveMarkup(response.text);
+        assert.equal(leak, undefined, `${resume}&p=${page} renders a saved answer as markup: …${leak}…`);
+        if (/&lt;(script|img|\/textarea)/.test(response.text)) showing++;
+      }
+    }
+    assert.ok(showing >= 2, `respondent pages showing a saved payload: ${showing}`);
+  });
+
+  it('the markup detector recognises every payload left unescaped', () => {
+    for (const payload of PAYLOADS) assert.notEqual(liveMarkup(`<p>${payload}</p>`), undefined, payload);
+    assert.notEqual(liveMarkup('<a href="javascript:alert(1)">x</a>'), undefined);
+    for (const payload of PAYLOADS) {
+      const escaped = payload.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
+      assert.equal(liveMarkup(`<p title="${escaped}">${escaped}</p>`), undefined, payload);
+    }
+  });
+
   it('no JSON answer is served as HTML', async () => {
     const activities = await admin.get('/api/activities');
     assert.match(activities.headers.get('content-type') ?? '', /application\/json/);
@@ -268,7 +299,7 @@ describe('stored XSS and formula injection', () => {
       const participantId = /"id":"([0-9a-f-]{36})"/.exec(JSON.stringify(participants))![1]!;
       const activities = (await admin.get<unknown>('/api/activities')).body;
       const activityId = /"id":"([0-9a-f-]{36})"/.exec(JSON.stringify(activities))![1]!;
-      const urls = ['/activities', `/activities/${activityId}`, '/catalogue', '/resources', '/participants', `/participants/${participantId}`, '/evaluations', `/evaluations/${evaluationId}`, '/lessons', '/public/lessons', '/follow-up', '/evidence', '/evidence/codebook'];
+      const urls = ['/activities', `/activities/${activityId}`, '/catalogue', '/resources', '/participants', `/participants/${participantId}`, '/evaluations', `/evaluations/${evaluationId}`, '/lessons', '/public/lessons', '/follow-up', '/evidence', '/evidence/codebook', ...resumeUrls];
       for (const url of urls) {
         const response = await page.goto(server.url + url);
         assert.equal(response?.status(), 200, url);
