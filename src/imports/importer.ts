@@ -107,7 +107,11 @@ export async function importTable<Input>(database: Database, actor: Actor, kind:
     const issues: Array<[string, string]> = [];
     const cell = (column: string) => {
       const at = columnIndex.get(column);
-      return at === undefined ? '' : restoreNeutralised((cells[at] ?? '').trim());
+      const value = at === undefined ? '' : restoreNeutralised((cells[at] ?? '').trim());
+      if (!value.includes('\u0000')) return value;
+      // PostgreSQL text cannot hold U+0000: the row is refused, and the value never reaches a query.
+      if (!issues.some(([named]) => named === column)) issues.push([column, 'contains a NUL character (U+0000), which cannot be stored; remove it']);
+      return '';
     };
     parsed.push({ row: index + 2, input: kind.parse(cell, issues), issues });
     if ((index + 1 - headerRows) % 100_000 === 0) onProgress(`${fileName}: read ${index + 1 - headerRows}/${dataRows} rows`);
