@@ -3,12 +3,11 @@
 // and fail if any response carries an identifier, e-mail or name belonging to A.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { sql } from 'drizzle-orm';
 import type { MemberRole } from '../accounts/schema.ts';
-import { rows, type Database } from '../db/database.ts';
+import { type Database } from '../db/database.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, startTestServer, TestClient, type TestOrg, type TestServer } from '../testing/http.ts';
-import { seedIsolationFixture } from '../testing/isolation-fixture.ts';
+import { collectMarkers, seedIsolationFixture } from '../testing/isolation-fixture.ts';
 
 describe('organisation isolation over HTTP', () => {
   let database: Database;
@@ -58,23 +57,3 @@ describe('organisation isolation over HTTP', () => {
     assert.ok(calls > 50);
   });
 });
-
-/** Identifiers and names that belong only to organisation A. */
-async function collectMarkers(database: Database, org: TestOrg): Promise<string[]> {
-  const markers = new Set<string>([org.id, org.slug, ...Object.values(org.emails)]);
-  const tables = await rows<{ table: string; column: string }>(
-    database.system,
-    sql`select c.table_name as "table", c.column_name as "column" from information_schema.columns c
-         where c.table_schema = 'public' and c.data_type in ('uuid', 'text')
-           and exists (select 1 from information_schema.columns o where o.table_schema = 'public' and o.table_name = c.table_name and o.column_name = 'org_id')
-           and c.column_name <> 'org_id'`,
-  );
-  for (const { table, column } of tables) {
-    const values = await rows<{ value: string }>(
-      database.system,
-      sql`select distinct ${sql.identifier(column)}::text as value from ${sql.identifier(table)} where org_id = ${org.id} and ${sql.identifier(column)} is not null`,
-    );
-    for (const { value } of values) if (value.length >= 8 && value.includes(org.slug) || /^[0-9a-f-]{36}$/.test(value)) markers.add(value);
-  }
-  return [...markers];
-}

@@ -41,7 +41,7 @@ import { wavePersonalLinks } from '../waves/personal-links.ts';
 import { waveRoutes } from '../waves/routes.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
-import { toProblem } from './problem.ts';
+import { Problem, toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
 import { registerUploads } from './upload.ts';
 import { registerMetrics } from './metrics.ts';
@@ -139,6 +139,7 @@ export async function buildServer({ database, config, logger = false, uploadLimi
 
   installErrorHandling(app);
   installCsrfCheck(app);
+  installNulGuard(app);
   // Whatever a signed-in user sees may be personal or unpublished: never kept by a shared cache or the browser.
   app.addHook('onSend', async (request, reply) => {
     if (request.actor && !reply.hasHeader('cache-control')) reply.header('cache-control', 'private, no-store');
@@ -214,6 +215,29 @@ function csrfTokenOfRequest(request: FastifyRequest): string | undefined {
   if (typeof fromBody === 'string') return fromBody;
   const header = request.headers['x-csrf-token'];
   return typeof header === 'string' ? header : undefined;
+}
+
+// PostgreSQL text cannot hold U+0000: a NUL anywhere in the path parameters, query string or
+// body is refused up front with a 400 naming the field, instead of failing deep in a query.
+function installNulGuard(app: App): void {
+  app.addHook('preValidation', async (request) => {
+    for (const [part, value] of [['params', request.params], ['query', request.query], ['body', request.body]] as const) {
+      const field = nulField(value, part, new Set(), 0);
+      if (field) throw new Problem(400, `${field} must not contain a NUL character (U+0000)`, [{ field, message: 'must not contain a NUL character (U+0000)' }]);
+    }
+  });
+}
+
+function nulField(value: unknown, path: string, seen: Set<object>, depth: number): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : undefined;
+  if (value === null || typeof value !== 'object' || seen.has(value) || depth > 32) return undefined;
+  if (ArrayBuffer.isView(value) || typeof (value as { pipe?: unknown }).pipe === 'function') return undefined; // file contents and streams
+  seen.add(value);
+  for (const [key, inner] of Object.entries(value)) {
+    const found = nulField(inner, `${path}/${key}`, seen, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 // Writes authenticated by the session cookie (or any HTML form post) need a CSRF token;

@@ -109,9 +109,9 @@ export async function importTable<Input>(database: Database, actor: Actor, kind:
       const at = columnIndex.get(column);
       const value = at === undefined ? '' : restoreNeutralised((cells[at] ?? '').trim());
       if (!value.includes('\u0000')) return value;
-      // PostgreSQL text cannot hold NUL: the row is refused, and the value is cleaned so checks can still run.
-      if (!issues.some(([name]) => name === column)) issues.push([column, 'contains a NUL character (\\0), which is not text; remove it']);
-      return value.replaceAll('\u0000', '');
+      // PostgreSQL text cannot hold U+0000: the row is refused, and the value never reaches a query.
+      if (!issues.some(([named]) => named === column)) issues.push([column, 'contains a NUL character (U+0000), which cannot be stored; remove it']);
+      return '';
     };
     parsed.push({ row: index + 2, input: kind.parse(cell, issues), issues });
     if ((index + 1 - headerRows) % 100_000 === 0) onProgress(`${fileName}: read ${index + 1 - headerRows}/${dataRows} rows`);

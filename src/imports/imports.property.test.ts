@@ -106,6 +106,17 @@ describe('imports under arbitrary files', () => {
     });
   }
 
+  it('a NUL character in a cell is a problem of its row and column, never a database error (found by this fuzz run)', async () => {
+    const bytes = await writeTable('csv', ['participant_id', 'activity_code', 'status'], [['P-1', '\u0000', 'completed']]);
+    const before = await counts();
+    await assert.rejects(importTable(database, actor, importKind('enrolments'), { fileName: 'nul.csv', bytes, skipInvalid: false }), (error: unknown) => {
+      assert.ok(error instanceof ImportRejected, String(error));
+      assert.ok(error.report.issues.some((issue) => issue.row === 2 && issue.column === 'activity_code' && /NUL/.test(issue.message)), JSON.stringify(error.report.issues));
+      return true;
+    });
+    assert.equal(await counts(), before);
+  });
+
   it('reads any bytes as a table or refuses them with a TableError', async () => {
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 1024 }), fc.string({ maxLength: 300 }).map((text) => new TextEncoder().encode(text))), fc.constantFrom('x.csv', 'x.xlsx'), async (bytes, name) => {
