@@ -14,13 +14,19 @@ const BATCH_ROWS = 2000;
 
 export type Progress = (summary: TableSummary) => void;
 
+export interface ScopedTable {
+  shape: TableShape;
+  /** Which of the table's rows belong to the scope. */
+  rowsOf: SQL;
+}
+
 /** The tables of a scope in restore order, each with the rows that belong to the scope. */
-export async function scopedTables(db: Queryable, scope: BackupScope): Promise<Array<{ shape: TableShape; rowsOf: SQL }>> {
+export async function scopedTables(db: Queryable, scope: BackupScope): Promise<ScopedTable[]> {
   const owned = (await organisationTables(db)).map((shape) => ({
     shape,
     rowsOf: scope.kind === 'organisation' ? sql`org_id = ${scope.id}` : sql`true`,
   }));
-  const globals: Array<{ shape: TableShape; rowsOf: SQL }> = [];
+  const globals: ScopedTable[] = [];
   for (const name of GLOBAL_TABLES) {
     const rowsOf = globalRows(name, scope);
     if (rowsOf) globals.push({ shape: await tableShape(db, name), rowsOf });

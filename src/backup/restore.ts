@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { rows, type Database, type Queryable } from '../db/database.ts';
-import { lastMigration, scopedTables, tableLines, type Progress } from './backup.ts';
+import { lastMigration, scopedTables, tableLines, type Progress, type ScopedTable } from './backup.ts';
 import { BACKUP_FORMAT, BACKUP_VERSION, BackupFileError, RowDigest, type BackupHeader, type BackupScope, type ControlLine, type TableSummary } from './format.ts';
 import type { TableShape } from './tables.ts';
 
@@ -41,8 +41,10 @@ export async function restoreFrom(database: Database, file: string, options: Res
           'restore it with the Tracer version that made it, then upgrade',
       );
     }
-    await makeRoom(tx, header.scope, options);
-    const shapes = new Map((await scopedTables(tx, header.scope)).map((entry) => [entry.shape.name, entry]));
+    // The tables of the scope, read once from the catalogue: for making room, writing and verifying.
+    const tables = await scopedTables(tx, header.scope);
+    await makeRoom(tx, header.scope, tables, options);
+    const shapes = new Map(tables.map((entry) => [entry.shape.name, entry]));
     const written: TableSummary[] = [];
     let existingUsersKept = 0;
     let table: { shape: TableShape; digest: RowDigest; batch: string[] } | undefined;
@@ -82,7 +84,7 @@ export async function restoreFrom(database: Database, file: string, options: Res
       }
     }
     if (!done) throw new BackupFileError(`${file} is incomplete (cut short before its end marker); nothing was restored`);
-    await verify(tx, header.scope, written, existingUsersKept > 0, progress);
+    await verify(tx, tables, written, existingUsersKept > 0, progress);
     return { scope: header.scope, tables: written, existingUsersKept };
   });
 }
@@ -120,7 +122,7 @@ function parseControl(file: string, line: string): ControlLine {
 }
 
 /** The target must not already hold what the backup brings, unless --replace says to drop it. */
-async function makeRoom(tx: Queryable, scope: BackupScope, options: RestoreOptions): Promise<void> {
+async function makeRoom(tx: Queryable, scope: BackupScope, tables: ScopedTable[], options: RestoreOptions): Promise<void> {
   if (scope.kind === 'database') {
     const [row] = await rows<{ n: number }>(tx, sql`select (select count(*) from organisations) + (select count(*) from users)::int as n`);
     if (Number(row!.n) > 0) throw new BackupFileError('A whole-database backup restores only into an empty database (this one has organisations or users)');
@@ -135,8 +137,8 @@ async function makeRoom(tx: Queryable, scope: BackupScope, options: RestoreOptio
   if (!options.replace) {
     throw new BackupFileError(`Organisation "${scope.slug}" already exists here; restore with --replace to replace its data with the backup's`);
   }
-  const owned = (await scopedTables(tx, scope)).filter((entry) => entry.shape.name !== 'organisations' && entry.shape.name !== 'users');
-  for (const { shape } of owned.reverse()) {
+  const owned = tables.filter((entry) => entry.shape.name !== 'organisations' && entry.shape.name !== 'users');
+  for (const { shape } of [...owned].reverse()) {
     await tx.execute(sql`delete from ${sql.identifier(shape.name)} where org_id = ${scope.id}`);
   }
   await tx.execute(sql`delete from organisations where id = ${scope.id}`);
@@ -163,9 +165,9 @@ async function insertBatch(tx: Queryable, shape: TableShape, batch: string[], sc
   return batch.length;
 }
 
-async function verify(tx: Queryable, scope: BackupScope, written: TableSummary[], usersWereShared: boolean, progress: Progress): Promise<void> {
+async function verify(tx: Queryable, tables: ScopedTable[], written: TableSummary[], usersWereShared: boolean, progress: Progress): Promise<void> {
   const expected = new Map(written.map((summary) => [summary.table, summary]));
-  for (const { shape, rowsOf } of await scopedTables(tx, scope)) {
+  for (const { shape, rowsOf } of tables) {
     const want = expected.get(shape.name);
     if (!want) throw new BackupFileError(`The backup has no section for table ${shape.name}; it was made by a different Tracer`);
     if (shape.name === 'users' && usersWereShared) {
