@@ -61,16 +61,6 @@ export async function inactiveParticipants(tx: Queryable, cutoff: Date): Promise
   return found.map((row) => row.id);
 }
 
-export async function participantIdByCode(tx: Queryable, code: string): Promise<string | undefined> {
-  const [row] = await rows<{ id: string }>(tx, sql`select id from participants where code = ${code}`);
-  return row?.id;
-}
-
-export async function participantExists(tx: Queryable, id: string): Promise<boolean> {
-  const [row] = await rows<{ id: string }>(tx, sql`select id from participants where id = ${id}`);
-  return row !== undefined;
-}
-
 /**
  * Every row held about one participant: the participant, the personal data, and the rows of every
  * table with a participant_id column — found in the catalogue, so tables added later are included

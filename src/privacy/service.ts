@@ -6,13 +6,11 @@ import type { Actor } from '../accounts/service.ts';
 import { audit, listOrganisations } from '../accounts/service.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
-import { openPersonalData } from '../people/repository.ts';
+import * as people from '../people/repository.ts';
 import {
   eraseParticipants,
   inactiveParticipants,
   participantDossier,
-  participantExists,
-  participantIdByCode,
   retentionMonths,
   setRetentionMonths,
   type ErasedCounts,
@@ -30,7 +28,7 @@ function mustBeAdministrator(operator: PrivacyOperator): Actor | undefined {
 /** A participant id (uuid) or the organisation's own participant code. */
 export async function findParticipant(tx: Tx, idOrCode: string): Promise<string> {
   const isUuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(idOrCode);
-  const id = isUuid && (await participantExists(tx, idOrCode)) ? idOrCode : await participantIdByCode(tx, idOrCode);
+  const id = isUuid && (await people.findParticipant(tx, idOrCode)) ? idOrCode : (await people.participantIdsByCode(tx, [idOrCode])).get(idOrCode);
   if (!id) throw Problem.notFound('No such participant');
   return id;
 }
@@ -38,7 +36,7 @@ export async function findParticipant(tx: Tx, idOrCode: string): Promise<string>
 export async function eraseParticipant(tx: Tx, operator: PrivacyOperator, idOrCode: string, now = new Date()): Promise<ErasedCounts & { participantId: string }> {
   const actor = mustBeAdministrator(operator);
   const participantId = await findParticipant(tx, idOrCode);
-  await openPersonalData(tx);
+  await people.openPersonalData(tx);
   const counts = await eraseParticipants(tx, [participantId], now);
   await audit(tx, actor, 'participant.erased', participantId, { reason: 'request', ...counts });
   return { ...counts, participantId };
@@ -47,7 +45,7 @@ export async function eraseParticipant(tx: Tx, operator: PrivacyOperator, idOrCo
 export async function exportParticipant(tx: Tx, operator: PrivacyOperator, idOrCode: string): Promise<{ participantId: string; tables: Record<string, unknown[]> }> {
   const actor = mustBeAdministrator(operator);
   const participantId = await findParticipant(tx, idOrCode);
-  await openPersonalData(tx);
+  await people.openPersonalData(tx);
   const tables = await participantDossier(tx, participantId);
   await audit(tx, actor, 'participant.exported', participantId, { tables: Object.keys(tables).filter((name) => tables[name]!.length > 0) });
   return { participantId, tables };
@@ -71,7 +69,7 @@ export async function purgeInactive(tx: Tx, operator: PrivacyOperator, options: 
   const ids = await inactiveParticipants(tx, cutoff);
   const report = { retentionMonths: months, cutoff: cutoff.toISOString(), dryRun };
   if (dryRun) return { ...report, participants: ids.length, pendingMessagesCancelled: 0 };
-  await openPersonalData(tx);
+  await people.openPersonalData(tx);
   const counts = await eraseParticipants(tx, ids, now);
   if (counts.participants > 0) await audit(tx, actor, 'participants.purged', null, { ...report, ...counts });
   return { ...report, ...counts };
