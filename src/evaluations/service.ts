@@ -443,6 +443,12 @@ export async function followUpDashboard(
   };
 }
 
+/** Actions not done whose due date has passed, most overdue first (the home page's to-do list). */
+export async function overdueActions(tx: Tx, clock: Clock): Promise<repo.OverdueActionRow[]> {
+  const overdue = await repo.overdueActionRows(tx, {}, isoDay(clock));
+  return overdue.sort((a, b) => b.daysOverdue - a.daysOverdue);
+}
+
 function groupByUnit(overdue: repo.OverdueActionRow[]): FollowUpDashboard['overdueByUnit'] {
   const byUnit = new Map<string, repo.OverdueActionRow[]>();
   for (const action of overdue) byUnit.set(action.responsibleUnit, [...(byUnit.get(action.responsibleUnit) ?? []), action]);

@@ -39,7 +39,7 @@ describe('instrument builder in a browser', () => {
       await page.getByLabel('E-mail').fill(org.emails.evaluator);
       await page.getByLabel('Password').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await page.getByRole('heading', { name: 'Home' }).waitFor();
 
       await page.getByRole('link', { name: 'Instruments' }).first().click();
       await page.getByRole('heading', { name: 'Instruments', level: 1 }).waitFor();

@@ -1,14 +1,11 @@
 // Staff pages of survey waves: the list with response rates, one wave with its invitations, the
 // form to create a wave, and the organisation's default plan.
-import { CsrfField, formatDate, renderPage, type PageContext } from '../web/page.tsx';
+import { CsrfField, formatDate, formatPercent, renderPage, type PageContext } from '../web/page.tsx';
 import type { MessageKey } from '../web/i18n/index.ts';
 import { enrolmentStatuses } from '../people/vocabulary.ts';
 import type { WavePlanItem } from './model.ts';
 import type { ActivityFacts } from './repository.ts';
 import type { InvitationListRow, PlanOutcome, RateRow, WaveListRow } from './service.ts';
-
-const percent = (value: number | null, ctx: PageContext) =>
-  value === null ? '–' : new Intl.NumberFormat(ctx.lang, { style: 'percent', maximumFractionDigits: 1 }).format(value);
 
 function waveState(wave: WaveListRow, now: Date): 'cancelled' | 'scheduled' | 'open' | 'closed' {
   if (wave.cancelledAt) return 'cancelled';
@@ -29,8 +26,8 @@ function RateCells({ rate, ctx }: { rate: RateRow | undefined; ctx: PageContext 
       <td class="num">{r.opened}</td>
       <td class="num">{r.partial}</td>
       <td class="num">{r.complete}</td>
-      <td class="num">{percent(r.rr1, ctx)}</td>
-      <td class="num">{percent(r.rr2, ctx)}</td>
+      <td class="num">{formatPercent(r.rr1, ctx)}</td>
+      <td class="num">{formatPercent(r.rr2, ctx)}</td>
     </>
   );
 }

@@ -64,11 +64,14 @@ export interface WaveListRow extends WaveRow {
   activities: Array<{ id: string; code: string; title: string }>;
 }
 
-export async function listWaves(tx: Queryable, filter: { id?: string; activityId?: string; limit?: number } = {}): Promise<WaveListRow[]> {
+export async function listWaves(tx: Queryable, filter: { id?: string; activityId?: string; openAt?: Date; limit?: number } = {}): Promise<WaveListRow[]> {
   const byActivity = filter.activityId
     ? sql`and exists (select 1 from wave_activities f where f.org_id = w.org_id and f.wave_id = w.id and f.activity_id = ${filter.activityId})`
     : sql``;
   const byId = filter.id ? sql`and w.id = ${filter.id}` : sql``;
+  const open = filter.openAt
+    ? sql`and w.cancelled_at is null and w.opens_at <= ${filter.openAt.toISOString()} and w.closes_at > ${filter.openAt.toISOString()}`
+    : sql``;
   return rows<WaveListRow>(
     tx,
     sql`select w.id, w.org_id as "orgId", w.name, w.instrument_id as "instrumentId", w.instrument_version_id as "instrumentVersionId",
@@ -82,7 +85,7 @@ export async function listWaves(tx: Queryable, filter: { id?: string; activityId
           from waves w
           join instruments i on i.org_id = w.org_id and i.id = w.instrument_id
           join instrument_versions v on v.org_id = w.org_id and v.id = w.instrument_version_id
-         where true ${byActivity} ${byId}
+         where true ${byActivity} ${byId} ${open}
          order by w.opens_at desc, w.name, w.id
          limit ${filter.limit ?? 500}`,
   ).then((found) => found.map((row) => ({ ...row, opensAt: new Date(row.opensAt), closesAt: new Date(row.closesAt), createdAt: new Date(row.createdAt), cancelledAt: row.cancelledAt && new Date(row.cancelledAt) })));

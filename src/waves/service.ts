@@ -138,6 +138,20 @@ export function responseRates(tx: Tx, groupBy: repo.RateGrouping, filter: { wave
   return repo.responseRateRows(tx, filter, groupBy);
 }
 
+export interface OpenWave {
+  wave: repo.WaveListRow;
+  rates: repo.RateRow | undefined;
+}
+
+/** Waves open for answers at `now` (not cancelled), closing soonest first, with their response rates so far. */
+export async function openWaves(tx: Tx, now = new Date()): Promise<OpenWave[]> {
+  const open = await repo.listWaves(tx, { openAt: now });
+  open.sort((a, b) => a.closesAt.getTime() - b.closesAt.getTime());
+  if (open.length === 0) return [];
+  const rates = new Map((await repo.responseRateRows(tx, { waveIds: open.map((w) => w.id) }, 'wave')).map((r) => [r.groupKey, r]));
+  return open.map((wave) => ({ wave, rates: rates.get(wave.id) }));
+}
+
 // ---------------------------------------------------------------- the default plan
 
 export interface PlanSettings {

@@ -34,7 +34,7 @@ describe('signing in with a real browser', () => {
       await page.getByLabel('E-mail').fill(org.emails.administrator);
       await page.getByLabel('Password').fill(TEST_PASSWORD);
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+      await page.getByRole('heading', { name: 'Home' }).waitFor();
       assert.deepEqual(await seriousAccessibilityViolations(page), []);
       await page.getByRole('link', { name: 'Français' }).click();
       await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();

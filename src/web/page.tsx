@@ -138,3 +138,8 @@ export function formatDate(value: Date | null, ctx: PageContext): string {
   if (value === null) return ctx.t('common.never');
   return new Intl.DateTimeFormat(ctx.lang, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(value);
 }
+
+/** A share (0–1) as a percentage in the page's language; a dash when there is none. */
+export function formatPercent(value: number | null, ctx: PageContext): string {
+  return value === null ? '–' : new Intl.NumberFormat(ctx.lang, { style: 'percent', maximumFractionDigits: 1 }).format(value);
+}
