@@ -126,7 +126,7 @@ async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
 /**
  * Connections per server process. A request holds one only for its transaction; most of that time
  * is spent waiting for PostgreSQL to flush the commit to disk, and commits that wait together are
- * flushed together, so 20 serve 100 concurrent submitters better than 10 (benchmarks/submissions).
+ * flushed together, so 20 serve 100 concurrent submitters better than 10 (bench/submissions.bench.ts).
  */
 const POOL_SIZE = 20;
 
@@ -159,8 +159,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * `withOrg` on a PostgreSQL pool, the same transaction as drizzle's `transaction()` but one round
  * trip shorter: BEGIN and the tenant settings travel as one simple-protocol query. That protocol
  * takes no parameters, so the organisation id is written into the text, which is safe only because
- * it must be a UUID (checked here). Every request pays each round trip, so this counts (one of five
- * statements of a survey submission).
+ * it must be a UUID (`assertUuid`). Every request pays each round trip: a survey submission now
+ * needs four (this one, the link, the write, commit) instead of five.
  */
 async function withOrgOnPool<T>(pool: pg.Pool, orgId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
   assertUuid(orgId);
