@@ -1,7 +1,7 @@
 // Load: 500 concurrent respondents submitting for 60 seconds against PostgreSQL over loopback
 // (issue 9). Standalone: `npx tsx bench/load.bench.ts`; LOAD_SECONDS (default 60) and
 // LOAD_CONNECTIONS (default 500) shorten or shrink the run. Set-up shared with
-// submissions.bench.ts (submission-server.ts): a throw-away database, the server behind a trusted
+// submissions.bench.ts (submission-server.ts): a throw-away database, the server in its own process behind a trusted
 // proxy, every request from its own address. Reports throughput, latency percentiles, errors,
 // non-2xx answers and the machine's load average, and checks that every acknowledged submission
 // is stored, and no more than those in flight at the deadline besides (goal: no errors, none lost).

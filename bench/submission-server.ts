@@ -1,75 +1,91 @@
-// Shared set-up of the submission benchmarks (submissions.bench.ts, load.bench.ts): a throw-away
-// PostgreSQL database, a server behind a trusted proxy as in production (TRACER_SECURE_COOKIES),
-// a published end-of-activity survey with a collection link, and autocannon requests that each
-// come from their own address (X-Forwarded-For), so that the per-address rate limit stays on and
-// is paid for without turning the run into a measure of 429 answers.
+// Shared set-up of the submission benchmarks (submissions.bench.ts, load.bench.ts): the server runs
+// in its own process (submission-server-process.ts: a throw-away PostgreSQL database, a published
+// end-of-activity survey with a collection link), so the load generator in this process does not
+// share its event loop or steal its measurements. Autocannon requests each come from their own
+// address (X-Forwarded-For), so that the per-address rate limit stays on and is paid for without
+// turning the run into a measure of 429 answers.
 import type autocannon from 'autocannon';
+import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { AddressInfo } from 'node:net';
-import { sql } from 'drizzle-orm';
-import { loadConfig } from '../src/config.ts';
-import { openDatabase, rows, type Database } from '../src/db/database.ts';
-import { migrate } from '../src/db/migrate.ts';
-import { buildServer } from '../src/http/server.ts';
-import { createPostgresDatabase } from '../src/testing/database.ts';
-import { createTestOrg, TestClient } from '../src/testing/http.ts';
+import { fileURLToPath } from 'node:url';
 
 export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
+/** What the server process tells this one. */
+export type ServerMessage = { url: string; token: string } | { stored: number } | CpuUsage;
+/** What this process asks the server process. */
+export type ParentMessage = 'count' | 'usage' | 'close';
+
+/** CPU time used so far, in milliseconds; `databaseCpuMs` is null when it cannot be read (a remote server). */
+export interface CpuUsage {
+  serverCpuMs: number;
+  databaseCpuMs: number | null;
+}
+
 export interface SubmissionBench {
   url: string;
-  database: Database;
   /** The collection link's token: respondents post to `/r/${token}/submissions`. */
   token: string;
   /** One autocannon request: a new final submission with a fresh id, from a new address. */
   requests: autocannon.Request[];
   /** Responses stored in the database. */
   storedResponses(): Promise<number>;
+  /** CPU time used so far by the server process and its database connections. */
+  cpuUsage(): Promise<CpuUsage>;
   close(): Promise<void>;
 }
 
+const answers = { eoa_relevance: 'agree', eoa_theory_practice: 'neutral', eoa_can_apply: 'strongly_agree', eoa_needs_met: 'fully', eoa_overall: 4, eoa_comments: 'Useful.' };
+
 export async function startSubmissionBench(): Promise<SubmissionBench> {
-  const { url, drop } = await createPostgresDatabase(benchDatabaseUrl);
-  const database = await openDatabase({ kind: 'postgres', url });
-  await migrate(database);
-  const org = await createTestOrg(database, 'bench');
-  const app = await buildServer({ database, config: { ...loadConfig({}), database: { kind: 'postgres', url }, secureCookies: true } });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const serverUrl = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
-  const close = async () => {
-    await app.close();
-    await database.close();
-    await drop();
+  const server = startServerProcess();
+  const { url, token } = await nextMessage<{ url: string; token: string }>(server);
+  let respondent = 0;
+  const nextAddress = () => {
+    respondent++;
+    return `10.${(respondent >> 16) & 255}.${(respondent >> 8) & 255}.${respondent & 255}`;
   };
-  try {
-    const evaluator = await TestClient.signedIn(serverUrl, org.emails.evaluator);
-    const created = await evaluator.post<{ id: string }>('/api/instruments/standard', { standard: 'end_of_activity' });
-    await evaluator.post(`/api/instruments/${created.body.id}/versions`);
-    const activity = await evaluator.post<{ id: string }>('/api/activities', { code: 'BENCH-1', title: 'Benchmark activity', modality: 'webinar' });
-    const { token } = (await evaluator.post<{ token: string }>(`/api/instruments/${created.body.id}/links`, { activityId: activity.body.id })).body;
-    const answers = { eoa_relevance: 'agree', eoa_theory_practice: 'neutral', eoa_can_apply: 'strongly_agree', eoa_needs_met: 'fully', eoa_overall: 4, eoa_comments: 'Useful.' };
-    let respondent = 0;
-    const nextAddress = () => {
-      respondent++;
-      return `10.${(respondent >> 16) & 255}.${(respondent >> 8) & 255}.${respondent & 255}`;
-    };
-    const requests: autocannon.Request[] = [
-      {
-        method: 'POST',
-        setupRequest: (request) => ({
-          ...request,
-          headers: { 'content-type': 'application/json', 'x-forwarded-for': nextAddress() },
-          body: JSON.stringify({ clientSubmissionId: randomUUID(), answers, final: true }),
-        }),
-      },
-    ];
-    const storedResponses = async () => {
-      const [row] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from responses where org_id = ${org.id}`);
-      return row!.n;
-    };
-    return { url: serverUrl, database, token, requests, storedResponses, close };
-  } catch (error) {
-    await close();
-    throw error;
-  }
+  const requests: autocannon.Request[] = [
+    {
+      method: 'POST',
+      setupRequest: (request) => ({
+        ...request,
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': nextAddress() },
+        body: JSON.stringify({ clientSubmissionId: randomUUID(), answers, final: true }),
+      }),
+    },
+  ];
+  const ask = <T extends ServerMessage>(question: ParentMessage) => {
+    const reply = nextMessage<T>(server);
+    server.send(question);
+    return reply;
+  };
+  const storedResponses = async () => (await ask<{ stored: number }>('count')).stored;
+  const cpuUsage = () => ask<CpuUsage>('usage');
+  const close = async () => {
+    const exited = new Promise((resolve) => server.once('exit', resolve));
+    server.send('close' satisfies ParentMessage);
+    await exited;
+  };
+  return { url, token, requests, storedResponses, cpuUsage, close };
+}
+
+function startServerProcess(): ChildProcess {
+  const profileDir = process.env.BENCH_SERVER_PROFILE_DIR;
+  return fork(fileURLToPath(new URL('./submission-server-process.ts', import.meta.url)), {
+    execArgv: ['--import', 'tsx', ...(profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [])],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+}
+
+/** The server's next message; rejects if it exits first (its error is on stderr). */
+function nextMessage<T extends ServerMessage>(server: ChildProcess): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`The benchmark server exited (code ${code}) before answering`));
+    server.once('exit', onExit);
+    server.once('message', (message) => {
+      server.off('exit', onExit);
+      resolve(message as T);
+    });
+  });
 }

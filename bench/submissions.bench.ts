@@ -1,30 +1,74 @@
 // Submissions per second over HTTP on PostgreSQL with 100 concurrent clients, and page weight.
-// Standalone: `npx tsx bench/submissions.bench.ts` (BENCH_SECONDS, default 15; needs
+// Standalone: `npx tsx bench/submissions.bench.ts` (BENCH_SECONDS per run, default 15; needs
 // BENCH_DATABASE_URL, TEST_DATABASE_URL or DATABASE_URL naming a PostgreSQL server; a throw-away
-// database is used). Set-up shared with load.bench.ts in submission-server.ts: every request comes
-// from its own address through a trusted proxy. Only 2xx answers count as submissions.
+// database is used). Set-up shared with load.bench.ts in submission-server.ts: the server runs in
+// its own process, every request comes from its own address through a trusted proxy. Only 2xx
+// answers count as submissions.
+//
+// Two runs over the same 100 connections, because one closed loop cannot show both goals: with 100
+// clients each waiting for its answer, Little's law ties throughput to latency (100 in flight at
+// p50 50 ms is 2,000/s), so a closed loop below 2,000/s reports latencies over 50 ms by
+// construction. `closedLoop` measures the most the server sustains (each client sends again as
+// soon as it is answered); `offered1000PerSecond` offers 1,000 submissions per second spread over
+// the 100 connections and measures their latency: the goal is met when the closed loop sustains
+// ≥ 1,000/s and, at an offered 1,000/s, p99 < 50 ms.
+//
+// On a shared machine throughput and latency depend on what else runs, so each run also reports
+// the CPU time one submission costs the server process and its PostgreSQL backends (cpuMsPerSubmission),
+// which other load hardly changes: on 2 cores, 1,000/s needs their sum (plus the load generator's) under 2 ms.
 import autocannon from 'autocannon';
+import { loadavg } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import { TestClient } from '../src/testing/http.ts';
-import { startSubmissionBench } from './submission-server.ts';
+import { startSubmissionBench, type SubmissionBench } from './submission-server.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const connections = 100;
+const goals = { submissionsPerSecond: 1000, p99Ms: 50, pageWeightBytes: 30 * 1024 };
+
+async function run(bench: SubmissionBench, overallRate?: number) {
+  const before = await bench.cpuUsage();
+  const result = await autocannon({
+    url: `${bench.url}/r/${bench.token}/submissions`,
+    connections,
+    duration: seconds,
+    requests: bench.requests,
+    ...(overallRate ? { overallRate } : {}),
+  });
+  const after = await bench.cpuUsage();
+  const perSubmission = (from: number | null, to: number | null) => (from === null || to === null ? null : Number(((to - from) / result['2xx']).toFixed(2)));
+  return {
+    submissionsPerSecond: Math.round(result['2xx'] / result.duration),
+    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    non2xx: result.non2xx,
+    errors: result.errors,
+    cpuMsPerSubmission: { server: perSubmission(before.serverCpuMs, after.serverCpuMs), database: perSubmission(before.databaseCpuMs, after.databaseCpuMs) },
+  };
+}
+
+async function pageWeight(bench: SubmissionBench) {
+  const anonymous = new TestClient(bench.url);
+  const parts = await Promise.all([`/r/${bench.token}`, '/assets/tracer.css', '/assets/respondent.css', '/assets/respondent.js'].map((path) => anonymous.get(path)));
+  return {
+    pageWeightBytes: parts.reduce((sum, part) => sum + Buffer.byteLength(part.text), 0),
+    pageWeightGzipBytes: parts.reduce((sum, part) => sum + gzipSync(part.text).length, 0),
+  };
+}
 
 const bench = await startSubmissionBench();
 try {
-  const result = await autocannon({ url: `${bench.url}/r/${bench.token}/submissions`, connections: 100, duration: seconds, requests: bench.requests });
-  const anonymous = new TestClient(bench.url);
-  const parts = await Promise.all([`/r/${bench.token}`, '/assets/tracer.css', '/assets/respondent.css', '/assets/respondent.js'].map((path) => anonymous.get(path)));
-  const raw = parts.reduce((sum, part) => sum + Buffer.byteLength(part.text), 0);
-  const gzipped = parts.reduce((sum, part) => sum + gzipSync(part.text).length, 0);
+  const loadBefore = loadavg().map((n) => n.toFixed(2));
+  const closedLoop = await run(bench);
+  const offered1000PerSecond = await run(bench, goals.submissionsPerSecond);
   const report = {
-    submissionsPerSecond: Math.round(result['2xx'] / result.duration),
-    p99Ms: result.latency.p99,
-    non2xx: result.non2xx,
-    errors: result.errors,
-    pageWeightBytes: raw,
-    pageWeightGzipBytes: gzipped,
-    goals: { submissionsPerSecond: 1000, p99Ms: 50, pageWeightBytes: 30 * 1024 },
+    connections,
+    secondsPerRun: seconds,
+    closedLoop,
+    offered1000PerSecond,
+    ...(await pageWeight(bench)),
+    loadAverage: { before: loadBefore, after: loadavg().map((n) => n.toFixed(2)) },
+    goals,
+    goalMet: closedLoop.submissionsPerSecond >= goals.submissionsPerSecond && offered1000PerSecond.latencyMs.p99 < goals.p99Ms,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {

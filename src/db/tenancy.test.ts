@@ -112,6 +112,31 @@ describe('tenancy rule', () => {
     assert.deepEqual(seen.orgs, ['org-b']);
   });
 
+  it('a tenant transaction that fails writes nothing and leaves neither its organisation nor its role on the connection', async () => {
+    await assert.rejects(
+      database.withOrg(orgA.id, async (tx) => {
+        await tx.execute(sql`insert into audit_log (org_id, action) values (${orgA.id}, 'rolled back')`);
+        throw new Error('work failed');
+      }),
+      /work failed/,
+    );
+    const [written] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from audit_log where action = 'rolled back'`);
+    assert.equal(written!.n, 0);
+    // The pool hands out the connection released last: the one that ran the failed transaction.
+    const [after] = await rows<{ role: string; org: string | null }>(
+      database.system,
+      sql`select current_user as role, nullif(current_setting('tracer.org_id', true), '') as org`,
+    );
+    assert.notEqual(after!.role, 'tracer_app');
+    assert.equal(after!.org, null);
+  });
+
+  it('an organisation id that is not a UUID never opens a tenant transaction', async () => {
+    // Valid SQL if it were pasted into the settings query unchecked.
+    const forged = `${orgA.id}'::text, true), set_config('tracer.forged', '`;
+    await assert.rejects(database.withOrg(forged, (tx) => rows(tx, sql`select count(*)::int as n from memberships`)), /is not a UUID/);
+  });
+
   it('without an organisation set, the tenant role sees nothing', async () => {
     const count = await database.system.transaction(async (tx) => {
       await tx.execute(sql`select set_config('role', 'tracer_app', true)`);

@@ -1,6 +1,6 @@
 // Every query of the instruments domain.
 import { and, asc, desc, eq, isNull, sql } from 'drizzle-orm';
-import { rows, type Db, type Queryable, type Tx } from '../db/database.ts';
+import { preparedRows, rows, type Db, type Queryable, type Tx } from '../db/database.ts';
 import type { InstrumentDefinition, LocalText, Purpose } from './model.ts';
 import { collectionLinks, instruments, instrumentVersions } from './schema.ts';
 
@@ -122,7 +122,7 @@ export interface LinkTarget {
 }
 
 export async function findLinkTarget(tx: Queryable, linkId: string): Promise<LinkTarget | undefined> {
-  const [row] = await rows<LinkTarget>(
+  const [row] = await preparedRows<LinkTarget>(
     tx,
     sql`select l.org_id as "orgId", l.id as "linkId", l.activity_id as "activityId", l.closed_at as "closedAt", v.id as "versionId",
                i.id as "instrumentId", i.key as "instrumentKey", i.purpose, i.anonymous

@@ -1,6 +1,6 @@
 // Every query of the responses domain.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { rows, type Queryable, type Tx } from '../db/database.ts';
+import { preparedRows, rows, type Queryable, type Tx } from '../db/database.ts';
 import type { Purpose, ResponseData } from '../instruments/model.ts';
 import { instrumentVersions } from '../instruments/schema.ts';
 import type { AnswerRow } from './answers.ts';
@@ -87,10 +87,10 @@ export async function writeResponse(
         on conflict (org_id, client_submission_id) ${conflict}
         returning ${responseColumns}`;
   if (answerRows.length === 0) {
-    const [row] = await rows<ResponseRow>(tx, written);
+    const [row] = await preparedRows<ResponseRow>(tx, written);
     return row;
   }
-  const [row] = await rows<ResponseRow>(
+  const [row] = await preparedRows<ResponseRow>(
     tx,
     sql`with r as (${written}),
         a as (insert into answers (org_id, response_id, position, question_key, item_index, resource_person_id, choice_code, numeric_value,
