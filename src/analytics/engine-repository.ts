@@ -475,10 +475,9 @@ function responseRate(request: EngineRequest): { ctes: SQL[]; select: SQL } | nu
   });
   return {
     ctes: [
+      // From the responses in scope: their participant and answer filters are those of the enrolments.
       sql`rr_respondents as (
-        select distinct r.activity_id, r.participant_id, i.purpose
-          from responses r join instruments i on i.id = r.instrument_id join act on act.activity_id = r.activity_id
-         where r.status = 'complete' and r.participant_id is not null and i.purpose = any(${textArray(phases)})
+        select distinct activity_id, participant_id, purpose from resp where participant_id is not null and purpose = any(${textArray(phases)})
       )`,
     ],
     select: sql.join(branches, sql` union all `),
@@ -525,13 +524,15 @@ function costPerApplication(request: EngineRequest): { ctes: SQL[]; select: SQL 
 const builders = [answerInSet, textNonEmpty, mean, pairedGain, propertyShare, responseRate, costPerCompletion, costPerApplication];
 
 const ENROLMENT_KINDS: ReadonlySet<IndicatorDefinition['kind']> = new Set(['property_share', 'response_rate', 'cost_per_completion']);
+/** Kinds that read no response. */
+const WITHOUT_RESPONSES: ReadonlySet<IndicatorDefinition['kind']> = new Set(['property_share', 'cost_per_completion']);
 
 /** The whole request as one statement (exported for the reviewable snapshots in sql/). */
 export function indicatorStatement(request: EngineRequest): SQL | null {
   const parts = builders.map((build) => build(request)).filter((part): part is { ctes: SQL[]; select: SQL } => part !== null);
   if (parts.length === 0) return null;
   const kinds = new Set(request.indicators.map((i) => i.definition.kind));
-  const needResponses = [...kinds].some((kind) => !ENROLMENT_KINDS.has(kind));
+  const needResponses = [...kinds].some((kind) => !WITHOUT_RESPONSES.has(kind));
   const ctes: SQL[] = [scopeCtes(request, needResponses)];
   if (['answer_in_set', 'text_non_empty', 'mean'].some((kind) => kinds.has(kind as IndicatorDefinition['kind']))) ctes.push(VERSION_QUESTIONS);
   if ([...kinds].some((kind) => ENROLMENT_KINDS.has(kind))) ctes.push(enrolledCte(request, kinds.has('property_share') ? ENROLLED : COMPLETED));

@@ -186,9 +186,7 @@ with act as (
          group by indicator, period, d1, d2
       ),
   rr_respondents as (
-        select distinct r.activity_id, r.participant_id, i.purpose
-          from responses r join instruments i on i.id = r.instrument_id join act on act.activity_id = r.activity_id
-         where r.status = 'complete' and r.participant_id is not null and i.purpose = any(array[$85::text])
+        select distinct activity_id, participant_id, purpose from resp where participant_id is not null and purpose = any(array[$85::text])
       )
 select * from ((select indicator, period, d1, d2,
            (count(*) filter (where first_valid % 2 = 0))::float8 as numerator,
