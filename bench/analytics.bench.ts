@@ -227,7 +227,6 @@ const duckDbQuery = `
   select 'knowledge_gain', d1, sum(post_score - pre_score), count(post_score - pre_score), count(*) filter (where pre is null or post is null)
     from units where pre is not null or post is not null group by d1
   union all
-  union all
   select 'knowledge_gain_normalised', d1, sum(case when pre < 1 then (post - pre) / (1 - pre) end),
          count(case when pre < 1 then post end), count(*) filter (where pre is null or post is null or pre >= 1)
     from units where pre is not null or post is not null group by d1
