@@ -14,11 +14,15 @@ export const currentOrgId = sql`tracer_current_org()`;
 
 export const orgIdColumn = () => uuid('org_id').notNull();
 
-/** The one policy every organisation-owned table carries. */
+/**
+ * The one policy every organisation-owned table carries. The function is wrapped in a scalar
+ * subquery so that PostgreSQL evaluates it once per statement (an InitPlan) instead of once per row
+ * scanned, which costs tens of milliseconds on a scan of a million rows.
+ */
 export const orgIsolation = () =>
   pgPolicy('org_isolation', {
     for: 'all',
     to: tenantRole,
-    using: sql`org_id = tracer_current_org()`,
-    withCheck: sql`org_id = tracer_current_org()`,
+    using: sql`org_id = (select tracer_current_org())`,
+    withCheck: sql`org_id = (select tracer_current_org())`,
   });

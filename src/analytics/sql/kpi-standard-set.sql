@@ -4,104 +4,103 @@
 --   $1 = "2023"
 --   $2 = 2023
 --   $3 = 2024
---   $4 = "completed"
---   $5 = "certified"
---   $6 = "relevance"
---   $7 = "eoa_relevance"
---   $8 = 0
---   $9 = "agree"
---   $10 = "strongly_agree"
---   $11 = false
---   $12 = "theory_to_practice"
---   $13 = "eoa_theory_practice"
---   $14 = 0
---   $15 = "agree"
---   $16 = "strongly_agree"
---   $17 = false
---   $18 = "can_apply"
---   $19 = "eoa_can_apply"
---   $20 = 0
---   $21 = "agree"
---   $22 = "strongly_agree"
---   $23 = false
---   $24 = "needs_met"
---   $25 = "fu_needs_met"
---   $26 = 0
---   $27 = "fully"
---   $28 = "great_extent"
---   $29 = "sufficiently"
---   $30 = false
---   $31 = "needs_met"
---   $32 = "eoa_needs_met"
---   $33 = 1
---   $34 = "fully"
---   $35 = "great_extent"
---   $36 = "sufficiently"
---   $37 = false
---   $38 = "knowledge_application"
---   $39 = "fu_use"
---   $40 = 0
---   $41 = "significant_input"
---   $42 = "helpful_specific"
---   $43 = false
---   $44 = "competence_improvement"
---   $45 = "fu_competence_change"
---   $46 = 0
---   $47 = "very_large"
---   $48 = "large"
---   $49 = false
---   $50 = "performance_improvement"
---   $51 = "fu_performance_change"
---   $52 = 0
---   $53 = "very_large"
---   $54 = "large"
---   $55 = false
---   $56 = "tangible_change"
---   $57 = "fu_tangible_change"
---   $58 = 0
---   $59 = "none"
---   $60 = true
---   $61 = "eoa_relevance"
---   $62 = "eoa_theory_practice"
---   $63 = "eoa_can_apply"
---   $64 = "fu_needs_met"
---   $65 = "eoa_needs_met"
---   $66 = "fu_use"
---   $67 = "fu_competence_change"
---   $68 = "fu_performance_change"
---   $69 = "fu_tangible_change"
---   $70 = "application_examples"
---   $71 = "fu_application_example"
---   $72 = "follow_up"
---   $73 = "fu_application_example"
---   $74 = "pre_test"
---   $75 = "post_test"
---   $76 = "pre_test"
---   $77 = "post_test"
---   $78 = "knowledge_gain"
---   $79 = "mean_gain"
---   $80 = "knowledge_gain_normalised"
---   $81 = "mean_normalised_gain"
---   $82 = "knowledge_acquisition"
---   $83 = "share_improved"
---   $84 = "enrolled"
---   $85 = "completed"
---   $86 = "certified"
---   $87 = "women_share"
---   $88 = "woman"
---   $89 = "ldc_share"
---   $90 = "ldc"
---   $91 = "social_partner_share"
---   $92 = "workers"
---   $93 = "employers"
---   $94 = "response_rate"
+--   $4 = "enrolled"
+--   $5 = "completed"
+--   $6 = "certified"
+--   $7 = "relevance"
+--   $8 = "eoa_relevance"
+--   $9 = 0
+--   $10 = "agree"
+--   $11 = "strongly_agree"
+--   $12 = false
+--   $13 = "theory_to_practice"
+--   $14 = "eoa_theory_practice"
+--   $15 = 0
+--   $16 = "agree"
+--   $17 = "strongly_agree"
+--   $18 = false
+--   $19 = "can_apply"
+--   $20 = "eoa_can_apply"
+--   $21 = 0
+--   $22 = "agree"
+--   $23 = "strongly_agree"
+--   $24 = false
+--   $25 = "needs_met"
+--   $26 = "fu_needs_met"
+--   $27 = 0
+--   $28 = "fully"
+--   $29 = "great_extent"
+--   $30 = "sufficiently"
+--   $31 = false
+--   $32 = "needs_met"
+--   $33 = "eoa_needs_met"
+--   $34 = 1
+--   $35 = "fully"
+--   $36 = "great_extent"
+--   $37 = "sufficiently"
+--   $38 = false
+--   $39 = "knowledge_application"
+--   $40 = "fu_use"
+--   $41 = 0
+--   $42 = "significant_input"
+--   $43 = "helpful_specific"
+--   $44 = false
+--   $45 = "competence_improvement"
+--   $46 = "fu_competence_change"
+--   $47 = 0
+--   $48 = "very_large"
+--   $49 = "large"
+--   $50 = false
+--   $51 = "performance_improvement"
+--   $52 = "fu_performance_change"
+--   $53 = 0
+--   $54 = "very_large"
+--   $55 = "large"
+--   $56 = false
+--   $57 = "tangible_change"
+--   $58 = "fu_tangible_change"
+--   $59 = 0
+--   $60 = "none"
+--   $61 = true
+--   $62 = "eoa_relevance"
+--   $63 = "eoa_theory_practice"
+--   $64 = "eoa_can_apply"
+--   $65 = "fu_needs_met"
+--   $66 = "eoa_needs_met"
+--   $67 = "fu_use"
+--   $68 = "fu_competence_change"
+--   $69 = "fu_performance_change"
+--   $70 = "fu_tangible_change"
+--   $71 = "application_examples"
+--   $72 = "fu_application_example"
+--   $73 = "follow_up"
+--   $74 = "fu_application_example"
+--   $75 = "pre_test"
+--   $76 = "post_test"
+--   $77 = "pre_test"
+--   $78 = "post_test"
+--   $79 = "knowledge_gain"
+--   $80 = "mean_gain"
+--   $81 = "knowledge_gain_normalised"
+--   $82 = "mean_normalised_gain"
+--   $83 = "knowledge_acquisition"
+--   $84 = "share_improved"
+--   $85 = "end_of_activity"
+--   $86 = "women_share"
+--   $87 = "woman"
+--   $88 = "ldc_share"
+--   $89 = "ldc"
+--   $90 = "social_partner_share"
+--   $91 = "workers"
+--   $92 = "employers"
+--   $93 = "response_rate"
+--   $94 = "end_of_activity"
 --   $95 = "end_of_activity"
---   $96 = "end_of_activity"
---   $97 = "cost_per_completion"
---   $98 = "cost_per_application"
---   $99 = "fu_use"
---   $100 = "significant_input"
---   $101 = "helpful_specific"
+--   $96 = "cost_per_completion"
+--   $97 = "cost_per_application"
+--   $98 = "fu_use"
+--   $99 = "significant_input"
+--   $100 = "helpful_specific"
 with act as (
     select a.id as activity_id, $1::text as period, extract(year from a.end_date)::int as year,
            a.modality::text as modality, a.programme, a.fee_type::text as fee_type, a.languages[1] as language,
@@ -110,7 +109,7 @@ with act as (
      where a.end_date >= make_date($2::int, 1, 1) and a.end_date < make_date($3::int, 1, 1) and true
   ), resp as (
     select r.id as response_id, r.activity_id, coalesce(r.participant_id, r.id) as unit_id, r.participant_id,
-           r.instrument_id, r.instrument_version_id, i.purpose, r.score, r.max_score, r.submitted_at, act.period, (null::text) as d1, (null::text) as d2
+           r.instrument_id, r.instrument_version_id, i.purpose, r.score, r.max_score, r.submitted_at, act.period, act.cost, (null::text) as d1, (null::text) as d2
       from responses r
       join act on act.activity_id = r.activity_id
       join instruments i on i.id = r.instrument_id
@@ -130,62 +129,50 @@ with act as (
       cross join lateral jsonb_array_elements(q.question -> 'rows') as r(row)
      where q.question ->> 'type' = 'matrix'
   ),
-  "completed" as (
-    select e.activity_id, e.participant_id, act.period, act.cost, (null::text) as d1, (null::text) as d2,
+  enrolled as (
+    select e.activity_id, e.participant_id, e.status in ('completed', 'certified') as completed, act.period, act.cost, (null::text) as d1, (null::text) as d2,
            p.gender, p.disability_status, p.birth_year, p.region, p.nationality, p.constituent_group
       from enrolments e
       join act on act.activity_id = e.activity_id
       join participants p on p.id = e.participant_id
-     where e.role = 'participant' and e.status::text in ($4, $5)
+     where e.role = 'participant' and e.status = any(array[$4, $5, $6]::enrolment_status[])
        and true
   ),
-  ais_spec(indicator, question_key, priority, codes, any_except) as (values ($6::text, $7::text, $8::int, array[$9::text, $10::text], $11::boolean), ($12::text, $13::text, $14::int, array[$15::text, $16::text], $17::boolean), ($18::text, $19::text, $20::int, array[$21::text, $22::text], $23::boolean), ($24::text, $25::text, $26::int, array[$27::text, $28::text, $29::text], $30::boolean), ($31::text, $32::text, $33::int, array[$34::text, $35::text, $36::text], $37::boolean), ($38::text, $39::text, $40::int, array[$41::text, $42::text], $43::boolean), ($44::text, $45::text, $46::int, array[$47::text, $48::text], $49::boolean), ($50::text, $51::text, $52::int, array[$53::text, $54::text], $55::boolean), ($56::text, $57::text, $58::int, array[$59::text], $60::boolean)),
-  ais_answered as (
-        select s.indicator, s.priority, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id,
-               bool_or(case when s.any_except then a.choice_code <> all(s.codes) else a.choice_code = any(s.codes) end) as hit
-          from answers a
-          join ais_spec s on s.question_key = a.question_key
-          join resp on resp.response_id = a.response_id
-         where a.question_key = any(array[$61::text, $62::text, $63::text, $64::text, $65::text, $66::text, $67::text, $68::text, $69::text]) and a.choice_code is not null
-         group by s.indicator, s.priority, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
-      ),
+  ais_spec(indicator, question_key, priority, codes, any_except) as (values ($7::text, $8::text, $9::int, array[$10::text, $11::text], $12::boolean), ($13::text, $14::text, $15::int, array[$16::text, $17::text], $18::boolean), ($19::text, $20::text, $21::int, array[$22::text, $23::text], $24::boolean), ($25::text, $26::text, $27::int, array[$28::text, $29::text, $30::text], $31::boolean), ($32::text, $33::text, $34::int, array[$35::text, $36::text, $37::text], $38::boolean), ($39::text, $40::text, $41::int, array[$42::text, $43::text], $44::boolean), ($45::text, $46::text, $47::int, array[$48::text, $49::text], $50::boolean), ($51::text, $52::text, $53::int, array[$54::text, $55::text], $56::boolean), ($57::text, $58::text, $59::int, array[$60::text], $61::boolean)),
   ais_units as (
-        select distinct on (indicator, activity_id, unit_id) indicator, period, d1, d2, activity_id, unit_id, hit
-          from ais_answered
-         order by indicator, activity_id, unit_id, priority
+        select indicator, period, d1, d2, min(rank) as first_valid
+          from (select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, null::int as rank from resp join vq on vq.version_id = resp.instrument_version_id join "ais_spec" s on s.question_key = vq.question_key
+                union all
+                select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, s.priority * 2 + case when (a.choice_code = any(s.codes)) <> s.any_except then 0 else 1 end
+                  from answers a join "ais_spec" s on s.question_key = a.question_key join resp on resp.response_id = a.response_id
+     where a.question_key = any(array[$62::text, $63::text, $64::text, $65::text, $66::text, $67::text, $68::text, $69::text, $70::text]) and a.activity_id = any(array(select activity_id from act)) and a.choice_code is not null) ranked
+         group by indicator, activity_id, unit_id, period, d1, d2
       ),
-  ais_eligible as (
-        select s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
-          from resp join vq on vq.version_id = resp.instrument_version_id join ais_spec s on s.question_key = vq.question_key
-        union
-        select indicator, period, d1, d2, activity_id, unit_id from ais_units
-      ),
-  tne_spec(indicator, question_key, among) as (values ($70::text, $71::text, $72::text)),
+  tne_spec(indicator, question_key, among) as (values ($71::text, $72::text, $73::text)),
   tne_units as (
-        select s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id, bool_or(w.response_id is not null) as written
-          from resp
-          join vq on vq.version_id = resp.instrument_version_id
-          join tne_spec s on s.question_key = vq.question_key and (s.among is null or s.among = resp.purpose)
-          left join (select distinct a.response_id, a.question_key from answers a
-                      where a.question_key = any(array[$73::text]) and btrim(a.text_value) <> '') w
-            on w.response_id = resp.response_id and w.question_key = s.question_key
-         group by s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
+        select indicator, period, d1, d2, bool_or(written) as written
+          from (select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, true as asked, false as written from resp join vq on vq.version_id = resp.instrument_version_id join "tne_spec" s on s.question_key = vq.question_key where (s.among is null or s.among = resp.purpose)
+                union all
+                select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, false, true from answers a join "tne_spec" s on s.question_key = a.question_key join resp on resp.response_id = a.response_id
+     where a.question_key = any(array[$74::text]) and a.activity_id = any(array(select activity_id from act)) and (s.among is null or s.among = resp.purpose) and btrim(a.text_value) <> '') rows
+         group by indicator, activity_id, unit_id, period, d1, d2
+        having bool_or(asked)
       ),
   pg_scores as (
         select distinct on (activity_id, unit_id, purpose) activity_id, unit_id, purpose, period, d1, d2,
                score / max_score as share, score
           from resp
          where participant_id is not null and score is not null and max_score > 0
-           and purpose in ($74, $75)
+           and purpose in ($75, $76)
          order by activity_id, unit_id, purpose, submitted_at desc
       ),
   "pg_pairs_0" as (
         select coalesce(b.period, f.period) as period, coalesce(b.d1, f.d1) as d1, coalesce(b.d2, f.d2) as d2,
                b.score as pre_score, b.share as pre_share, f.score as post_score, f.share as post_share
-          from (select * from pg_scores where purpose = $76) b
-          full join (select * from pg_scores where purpose = $77) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
+          from (select * from pg_scores where purpose = $77) b
+          full join (select * from pg_scores where purpose = $78) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
       ),
-  pg_units as (select $78::text as indicator, $79::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $80::text as indicator, $81::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $82::text as indicator, $83::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
+  pg_units as (select $79::text as indicator, $80::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $81::text as indicator, $82::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $83::text as indicator, $84::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
   pg_ranks as (
         select indicator, period, d1, d2,
                (count(*) filter (where d <> 0))::int as n_nonzero, (count(*) filter (where d = 0))::int as n_zero,
@@ -198,23 +185,16 @@ with act as (
                   from pg_units where d is not null and statistic <> 'share_improved') ranked
          group by indicator, period, d1, d2
       ),
-  "ps_enrolled" as (
-    select e.activity_id, e.participant_id, act.period, act.cost, (null::text) as d1, (null::text) as d2,
-           p.gender, p.disability_status, p.birth_year, p.region, p.nationality, p.constituent_group
-      from enrolments e
-      join act on act.activity_id = e.activity_id
-      join participants p on p.id = e.participant_id
-     where e.role = 'participant' and e.status::text in ($84, $85, $86)
-       and true
-  )
-select * from ((select e.indicator, e.period, e.d1, e.d2,
-           (count(*) filter (where u.hit))::float8 as numerator,
-           (count(u.unit_id))::int as denominator,
-           (count(*) filter (where u.unit_id is null))::int as missing,
+  rr_respondents as (
+        select distinct activity_id, participant_id, purpose from resp where participant_id is not null and purpose = any(array[$85::text])
+      )
+select * from ((select indicator, period, d1, d2,
+           (count(*) filter (where first_valid % 2 = 0))::float8 as numerator,
+           (count(first_valid))::int as denominator,
+           (count(*) filter (where first_valid is null))::int as missing,
            null::float8 as sum_of_squares, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ais_eligible e
-      left join ais_units u on u.indicator = e.indicator and u.activity_id = e.activity_id and u.unit_id = e.unit_id
-     group by e.indicator, e.period, e.d1, e.d2)
+      from ais_units
+     group by indicator, period, d1, d2)
 union all
 (select indicator, period, d1, d2, (count(*) filter (where written))::float8, count(*)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from tne_units group by indicator, period, d1, d2)
@@ -228,43 +208,42 @@ union all
       left join pg_ranks r on r.indicator = u.indicator and r.period = u.period and r.d1 is not distinct from u.d1 and r.d2 is not distinct from u.d2
      group by u.indicator, u.period, u.d1, u.d2)
 union all
-(select $87::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$88::text])))::float8,
+(select $86::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$87::text])))::float8,
            (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, (count(*) filter (where not (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $89::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null and (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) = any(array[$90::text])))::float8,
+      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $88::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null and (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) = any(array[$89::text])))::float8,
            (count(*) filter (where (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null))::int, (count(*) filter (where not (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $91::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$92::text, $93::text])))::float8,
+      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $90::text, p.period, p.d1, p.d2,
+           (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$91::text, $92::text])))::float8,
            (count(*) filter (where (p.constituent_group::text) is not null))::int, (count(*) filter (where not (p.constituent_group::text) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)
+      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)
 union all
-(select $94::text, period, d1, d2, sum(c.identified + least((select count(*) from responses r join instruments i on i.id = r.instrument_id
+(select $93::text, period, d1, d2, sum(c.identified + least((select count(*) from responses r join instruments i on i.id = r.instrument_id
                     where r.activity_id = c.activity_id and r.participant_id is null
-                      and r.status = 'complete' and i.purpose = $95), c.eligible - c.identified))::float8, sum(c.eligible)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from (select e.activity_id, period, d1, d2, count(*) as eligible,
-                   count(*) filter (where exists (
-                     select 1 from responses r join instruments i on i.id = r.instrument_id
-                      where r.activity_id = e.activity_id and r.participant_id = e.participant_id
-                        and r.status = 'complete' and i.purpose = $96)) as identified
-              from completed e group by e.activity_id, period, d1, d2) c
+                      and r.status = 'complete' and i.purpose = $94), c.eligible - c.identified))::float8, sum(c.eligible)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
+      from (select e.activity_id, e.period, e.d1, e.d2, count(*) as eligible, count(rr.participant_id) as identified
+              from enrolled e
+              left join rr_respondents rr on rr.activity_id = e.activity_id and rr.participant_id = e.participant_id and rr.purpose = $95
+             where e.completed
+             group by e.activity_id, e.period, e.d1, e.d2) c
      group by period, d1, d2)
 union all
-(select $97::text, period, d1, d2,
+(select $96::text, period, d1, d2,
            coalesce(sum(cost * n / completions) filter (where cost is not null), 0)::float8,
            coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as completions
-              from completed group by activity_id, period, d1, d2, cost) c
+              from enrolled where completed group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2)
 union all
-(select $98::text, period, d1, d2,
+(select $97::text, period, d1, d2,
            coalesce(sum(cost * n / applying) filter (where cost is not null), 0)::float8,
            coalesce(sum(n) filter (where cost is not null), 0)::int, coalesce(sum(n) filter (where cost is null), 0)::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from (select activity_id, period, d1, d2, cost, count(*) as n, sum(count(*)) over (partition by activity_id) as applying
-              from (select distinct resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, act.cost
-                      from answers a join resp on resp.response_id = a.response_id join act on act.activity_id = resp.activity_id
-                     where resp.purpose = 'follow_up' and a.question_key = $99
-                       and a.choice_code = any(array[$100::text, $101::text])) u
+              from (select distinct resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, resp.cost
+                      from answers a join resp on resp.response_id = a.response_id
+                     where a.question_key = $98 and a.activity_id = any(array(select activity_id from act))
+                       and resp.purpose = 'follow_up' and a.choice_code = any(array[$99::text, $100::text])) u
              group by activity_id, period, d1, d2, cost) c
      group by period, d1, d2)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
 order by indicator, period, d1 nulls last, d2 nulls last;

@@ -9,91 +9,91 @@
 --   $6 = "country_office"
 --   $7 = "country_office"
 --   $8 = "country_office"
---   $9 = "relevance"
---   $10 = "eoa_relevance"
---   $11 = 0
---   $12 = "agree"
---   $13 = "strongly_agree"
---   $14 = false
---   $15 = "theory_to_practice"
---   $16 = "eoa_theory_practice"
---   $17 = 0
---   $18 = "agree"
---   $19 = "strongly_agree"
---   $20 = false
---   $21 = "can_apply"
---   $22 = "eoa_can_apply"
---   $23 = 0
---   $24 = "agree"
---   $25 = "strongly_agree"
---   $26 = false
---   $27 = "needs_met"
---   $28 = "fu_needs_met"
---   $29 = 0
---   $30 = "fully"
---   $31 = "great_extent"
---   $32 = "sufficiently"
+--   $9 = "enrolled"
+--   $10 = "completed"
+--   $11 = "certified"
+--   $12 = "office"
+--   $13 = "country_office"
+--   $14 = "country_office"
+--   $15 = "country_office"
+--   $16 = "relevance"
+--   $17 = "eoa_relevance"
+--   $18 = 0
+--   $19 = "agree"
+--   $20 = "strongly_agree"
+--   $21 = false
+--   $22 = "theory_to_practice"
+--   $23 = "eoa_theory_practice"
+--   $24 = 0
+--   $25 = "agree"
+--   $26 = "strongly_agree"
+--   $27 = false
+--   $28 = "can_apply"
+--   $29 = "eoa_can_apply"
+--   $30 = 0
+--   $31 = "agree"
+--   $32 = "strongly_agree"
 --   $33 = false
 --   $34 = "needs_met"
---   $35 = "eoa_needs_met"
---   $36 = 1
+--   $35 = "fu_needs_met"
+--   $36 = 0
 --   $37 = "fully"
 --   $38 = "great_extent"
 --   $39 = "sufficiently"
 --   $40 = false
---   $41 = "knowledge_application"
---   $42 = "fu_use"
---   $43 = 0
---   $44 = "significant_input"
---   $45 = "helpful_specific"
---   $46 = false
---   $47 = "competence_improvement"
---   $48 = "fu_competence_change"
---   $49 = 0
---   $50 = "very_large"
---   $51 = "large"
---   $52 = false
---   $53 = "performance_improvement"
---   $54 = "fu_performance_change"
---   $55 = 0
---   $56 = "very_large"
---   $57 = "large"
---   $58 = false
---   $59 = "tangible_change"
---   $60 = "fu_tangible_change"
---   $61 = 0
---   $62 = "none"
---   $63 = true
---   $64 = "eoa_relevance"
---   $65 = "eoa_theory_practice"
---   $66 = "eoa_can_apply"
---   $67 = "fu_needs_met"
---   $68 = "eoa_needs_met"
---   $69 = "fu_use"
---   $70 = "fu_competence_change"
---   $71 = "fu_performance_change"
---   $72 = "fu_tangible_change"
---   $73 = "application_examples"
---   $74 = "fu_application_example"
---   $75 = "follow_up"
---   $76 = "fu_application_example"
---   $77 = "pre_test"
---   $78 = "post_test"
---   $79 = "pre_test"
---   $80 = "post_test"
---   $81 = "knowledge_gain"
---   $82 = "mean_gain"
---   $83 = "knowledge_gain_normalised"
---   $84 = "mean_normalised_gain"
---   $85 = "knowledge_acquisition"
---   $86 = "share_improved"
---   $87 = "enrolled"
---   $88 = "completed"
---   $89 = "certified"
---   $90 = "office"
---   $91 = "country_office"
---   $92 = "country_office"
---   $93 = "country_office"
+--   $41 = "needs_met"
+--   $42 = "eoa_needs_met"
+--   $43 = 1
+--   $44 = "fully"
+--   $45 = "great_extent"
+--   $46 = "sufficiently"
+--   $47 = false
+--   $48 = "knowledge_application"
+--   $49 = "fu_use"
+--   $50 = 0
+--   $51 = "significant_input"
+--   $52 = "helpful_specific"
+--   $53 = false
+--   $54 = "competence_improvement"
+--   $55 = "fu_competence_change"
+--   $56 = 0
+--   $57 = "very_large"
+--   $58 = "large"
+--   $59 = false
+--   $60 = "performance_improvement"
+--   $61 = "fu_performance_change"
+--   $62 = 0
+--   $63 = "very_large"
+--   $64 = "large"
+--   $65 = false
+--   $66 = "tangible_change"
+--   $67 = "fu_tangible_change"
+--   $68 = 0
+--   $69 = "none"
+--   $70 = true
+--   $71 = "eoa_relevance"
+--   $72 = "eoa_theory_practice"
+--   $73 = "eoa_can_apply"
+--   $74 = "fu_needs_met"
+--   $75 = "eoa_needs_met"
+--   $76 = "fu_use"
+--   $77 = "fu_competence_change"
+--   $78 = "fu_performance_change"
+--   $79 = "fu_tangible_change"
+--   $80 = "application_examples"
+--   $81 = "fu_application_example"
+--   $82 = "follow_up"
+--   $83 = "fu_application_example"
+--   $84 = "pre_test"
+--   $85 = "post_test"
+--   $86 = "pre_test"
+--   $87 = "post_test"
+--   $88 = "knowledge_gain"
+--   $89 = "mean_gain"
+--   $90 = "knowledge_gain_normalised"
+--   $91 = "mean_normalised_gain"
+--   $92 = "knowledge_acquisition"
+--   $93 = "share_improved"
 --   $94 = "women_share"
 --   $95 = "woman"
 --   $96 = "ldc_share"
@@ -109,7 +109,7 @@ with act as (
      where a.end_date >= make_date($2::int, 1, 1) and a.end_date < make_date($3::int, 1, 1) and (a.programme = $4)
   ), resp as (
     select r.id as response_id, r.activity_id, coalesce(r.participant_id, r.id) as unit_id, r.participant_id,
-           r.instrument_id, r.instrument_version_id, i.purpose, r.score, r.max_score, r.submitted_at, act.period, (p.region) as d1, (act.modality) as d2
+           r.instrument_id, r.instrument_version_id, i.purpose, r.score, r.max_score, r.submitted_at, act.period, act.cost, (p.region) as d1, (act.modality) as d2
       from responses r
       join act on act.activity_id = r.activity_id
       join instruments i on i.id = r.instrument_id
@@ -133,53 +133,54 @@ with act as (
       cross join lateral jsonb_array_elements(q.question -> 'rows') as r(row)
      where q.question ->> 'type' = 'matrix'
   ),
-  ais_spec(indicator, question_key, priority, codes, any_except) as (values ($9::text, $10::text, $11::int, array[$12::text, $13::text], $14::boolean), ($15::text, $16::text, $17::int, array[$18::text, $19::text], $20::boolean), ($21::text, $22::text, $23::int, array[$24::text, $25::text], $26::boolean), ($27::text, $28::text, $29::int, array[$30::text, $31::text, $32::text], $33::boolean), ($34::text, $35::text, $36::int, array[$37::text, $38::text, $39::text], $40::boolean), ($41::text, $42::text, $43::int, array[$44::text, $45::text], $46::boolean), ($47::text, $48::text, $49::int, array[$50::text, $51::text], $52::boolean), ($53::text, $54::text, $55::int, array[$56::text, $57::text], $58::boolean), ($59::text, $60::text, $61::int, array[$62::text], $63::boolean)),
-  ais_answered as (
-        select s.indicator, s.priority, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id,
-               bool_or(case when s.any_except then a.choice_code <> all(s.codes) else a.choice_code = any(s.codes) end) as hit
-          from answers a
-          join ais_spec s on s.question_key = a.question_key
-          join resp on resp.response_id = a.response_id
-         where a.question_key = any(array[$64::text, $65::text, $66::text, $67::text, $68::text, $69::text, $70::text, $71::text, $72::text]) and a.choice_code is not null
-         group by s.indicator, s.priority, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
-      ),
+  enrolled as (
+    select e.activity_id, e.participant_id, e.status in ('completed', 'certified') as completed, act.period, act.cost, (p.region) as d1, (act.modality) as d2,
+           p.gender, p.disability_status, p.birth_year, p.region, p.nationality, p.constituent_group
+      from enrolments e
+      join act on act.activity_id = e.activity_id
+      join participants p on p.id = e.participant_id
+     where e.role = 'participant' and e.status = any(array[$9, $10, $11]::enrolment_status[])
+       and (exists (
+        select 1 from answers fa join responses fr on fr.id = fa.response_id
+         where fa.question_key = $12
+           and (fa.choice_code = $13 or fa.text_value = $14 or fa.numeric_value::text = $15)
+           and fr.status = 'complete' and fr.activity_id = e.activity_id and coalesce(fr.participant_id, fr.id) = e.participant_id))
+  ),
+  ais_spec(indicator, question_key, priority, codes, any_except) as (values ($16::text, $17::text, $18::int, array[$19::text, $20::text], $21::boolean), ($22::text, $23::text, $24::int, array[$25::text, $26::text], $27::boolean), ($28::text, $29::text, $30::int, array[$31::text, $32::text], $33::boolean), ($34::text, $35::text, $36::int, array[$37::text, $38::text, $39::text], $40::boolean), ($41::text, $42::text, $43::int, array[$44::text, $45::text, $46::text], $47::boolean), ($48::text, $49::text, $50::int, array[$51::text, $52::text], $53::boolean), ($54::text, $55::text, $56::int, array[$57::text, $58::text], $59::boolean), ($60::text, $61::text, $62::int, array[$63::text, $64::text], $65::boolean), ($66::text, $67::text, $68::int, array[$69::text], $70::boolean)),
   ais_units as (
-        select distinct on (indicator, activity_id, unit_id) indicator, period, d1, d2, activity_id, unit_id, hit
-          from ais_answered
-         order by indicator, activity_id, unit_id, priority
+        select indicator, period, d1, d2, min(rank) as first_valid
+          from (select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, null::int as rank from resp join vq on vq.version_id = resp.instrument_version_id join "ais_spec" s on s.question_key = vq.question_key
+                union all
+                select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, s.priority * 2 + case when (a.choice_code = any(s.codes)) <> s.any_except then 0 else 1 end
+                  from answers a join "ais_spec" s on s.question_key = a.question_key join resp on resp.response_id = a.response_id
+     where a.question_key = any(array[$71::text, $72::text, $73::text, $74::text, $75::text, $76::text, $77::text, $78::text, $79::text]) and a.activity_id = any(array(select activity_id from act)) and a.choice_code is not null) ranked
+         group by indicator, activity_id, unit_id, period, d1, d2
       ),
-  ais_eligible as (
-        select s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
-          from resp join vq on vq.version_id = resp.instrument_version_id join ais_spec s on s.question_key = vq.question_key
-        union
-        select indicator, period, d1, d2, activity_id, unit_id from ais_units
-      ),
-  tne_spec(indicator, question_key, among) as (values ($73::text, $74::text, $75::text)),
+  tne_spec(indicator, question_key, among) as (values ($80::text, $81::text, $82::text)),
   tne_units as (
-        select s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id, bool_or(w.response_id is not null) as written
-          from resp
-          join vq on vq.version_id = resp.instrument_version_id
-          join tne_spec s on s.question_key = vq.question_key and (s.among is null or s.among = resp.purpose)
-          left join (select distinct a.response_id, a.question_key from answers a
-                      where a.question_key = any(array[$76::text]) and btrim(a.text_value) <> '') w
-            on w.response_id = resp.response_id and w.question_key = s.question_key
-         group by s.indicator, resp.period, resp.d1, resp.d2, resp.activity_id, resp.unit_id
+        select indicator, period, d1, d2, bool_or(written) as written
+          from (select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, true as asked, false as written from resp join vq on vq.version_id = resp.instrument_version_id join "tne_spec" s on s.question_key = vq.question_key where (s.among is null or s.among = resp.purpose)
+                union all
+                select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, false, true from answers a join "tne_spec" s on s.question_key = a.question_key join resp on resp.response_id = a.response_id
+     where a.question_key = any(array[$83::text]) and a.activity_id = any(array(select activity_id from act)) and (s.among is null or s.among = resp.purpose) and btrim(a.text_value) <> '') rows
+         group by indicator, activity_id, unit_id, period, d1, d2
+        having bool_or(asked)
       ),
   pg_scores as (
         select distinct on (activity_id, unit_id, purpose) activity_id, unit_id, purpose, period, d1, d2,
                score / max_score as share, score
           from resp
          where participant_id is not null and score is not null and max_score > 0
-           and purpose in ($77, $78)
+           and purpose in ($84, $85)
          order by activity_id, unit_id, purpose, submitted_at desc
       ),
   "pg_pairs_0" as (
         select coalesce(b.period, f.period) as period, coalesce(b.d1, f.d1) as d1, coalesce(b.d2, f.d2) as d2,
                b.score as pre_score, b.share as pre_share, f.score as post_score, f.share as post_share
-          from (select * from pg_scores where purpose = $79) b
-          full join (select * from pg_scores where purpose = $80) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
+          from (select * from pg_scores where purpose = $86) b
+          full join (select * from pg_scores where purpose = $87) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
       ),
-  pg_units as (select $81::text as indicator, $82::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $83::text as indicator, $84::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $85::text as indicator, $86::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
+  pg_units as (select $88::text as indicator, $89::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $90::text as indicator, $91::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $92::text as indicator, $93::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
   pg_ranks as (
         select indicator, period, d1, d2,
                (count(*) filter (where d <> 0))::int as n_nonzero, (count(*) filter (where d = 0))::int as n_zero,
@@ -191,28 +192,14 @@ with act as (
                        count(*) over (partition by indicator, period, d1, d2, (d <> 0), abs(d)) as ties
                   from pg_units where d is not null and statistic <> 'share_improved') ranked
          group by indicator, period, d1, d2
-      ),
-  "ps_enrolled" as (
-    select e.activity_id, e.participant_id, act.period, act.cost, (p.region) as d1, (act.modality) as d2,
-           p.gender, p.disability_status, p.birth_year, p.region, p.nationality, p.constituent_group
-      from enrolments e
-      join act on act.activity_id = e.activity_id
-      join participants p on p.id = e.participant_id
-     where e.role = 'participant' and e.status::text in ($87, $88, $89)
-       and (exists (
-        select 1 from answers fa join responses fr on fr.id = fa.response_id
-         where fa.question_key = $90
-           and (fa.choice_code = $91 or fa.text_value = $92 or fa.numeric_value::text = $93)
-           and fr.status = 'complete' and fr.activity_id = e.activity_id and coalesce(fr.participant_id, fr.id) = e.participant_id))
-  )
-select * from ((select e.indicator, e.period, e.d1, e.d2,
-           (count(*) filter (where u.hit))::float8 as numerator,
-           (count(u.unit_id))::int as denominator,
-           (count(*) filter (where u.unit_id is null))::int as missing,
+      )
+select * from ((select indicator, period, d1, d2,
+           (count(*) filter (where first_valid % 2 = 0))::float8 as numerator,
+           (count(first_valid))::int as denominator,
+           (count(*) filter (where first_valid is null))::int as missing,
            null::float8 as sum_of_squares, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ais_eligible e
-      left join ais_units u on u.indicator = e.indicator and u.activity_id = e.activity_id and u.unit_id = e.unit_id
-     group by e.indicator, e.period, e.d1, e.d2)
+      from ais_units
+     group by indicator, period, d1, d2)
 union all
 (select indicator, period, d1, d2, (count(*) filter (where written))::float8, count(*)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
       from tne_units group by indicator, period, d1, d2)
@@ -229,11 +216,11 @@ union all
 (select $94::text, p.period, p.d1, p.d2,
            (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$95::text])))::float8,
            (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, (count(*) filter (where not (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $96::text, p.period, p.d1, p.d2,
+      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $96::text, p.period, p.d1, p.d2,
            (count(*) filter (where (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null and (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) = any(array[$97::text])))::float8,
            (count(*) filter (where (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null))::int, (count(*) filter (where not (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $98::text, p.period, p.d1, p.d2,
+      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $98::text, p.period, p.d1, p.d2,
            (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$99::text, $100::text])))::float8,
            (count(*) filter (where (p.constituent_group::text) is not null))::int, (count(*) filter (where not (p.constituent_group::text) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ps_enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
+      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
 order by indicator, period, d1 nulls last, d2 nulls last;
