@@ -15,6 +15,7 @@ import type { MemberRole } from '../accounts/schema.ts';
 import { rows, type Database } from '../db/database.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, startTestServer, TestClient, type Response, type TestOrg, type TestServer } from '../testing/http.ts';
+import { buildEvidenceFixture } from '../evidence/fixture.ts';
 import { collectMarkers, personalDataMarkers, seedIsolationFixture } from '../testing/isolation-fixture.ts';
 import {
   asFormFields,
@@ -179,6 +180,36 @@ describe('organisation isolation and role rules over every route', () => {
     assert.ok(pseudonymised.text.includes(`P-${orgB.slug}`) && personal.every((marker) => !pseudonymised.text.includes(marker)));
     assert.equal((await evaluator!.client.get('/api/exports/participants.csv?personalData=named')).status, 403);
     assert.deepEqual((await auditedExports(database, orgB.id)).slice(exportsBefore.length), ['named', 'pseudonymised']);
+  });
+
+  it('a trainer sees the ratings of no other resource person, and no participant’s name, on any route', async () => {
+    const org = await createTestOrg(database, 'rated');
+    const [admin] = await rows<{ id: string }>(database.system, sql`select id from users where email = ${org.emails.administrator}`);
+    const [trainerUser] = await rows<{ id: string }>(database.system, sql`select id from users where email = ${org.emails.trainer}`);
+    const actor = { userId: admin!.id, orgId: org.id, role: 'administrator' as const, displayName: 'admin', email: org.emails.administrator };
+    const fixture = await database.withOrg(org.id, (tx) => buildEvidenceFixture(tx, actor));
+    const administrator = await TestClient.signedIn(server.url, org.emails.administrator);
+    const linked = await administrator.request('PUT', `/api/trainer-links/${trainerUser!.id}`, { participantId: fixture.resourcePersons.r1 });
+    assert.equal(linked.status, 204);
+    const trainer: Actor = { name: 'trainer', role: 'trainer', client: await TestClient.signedIn(server.url, org.emails.trainer) };
+    const pool = await valuePoolOf(database, org.id, {});
+    // R2 is the other resource person: its ratings would show as a rating cell of its id anywhere, or as its code in a
+    // ratings table or file (elsewhere its code is just an enrolment, open to every staff role). The rest are names
+    // (R1's family name is the trainer's own).
+    const { r1, r2 } = fixture.resourcePersons;
+    const forbiddenEverywhere = [`"resourcePersonId":"${r2}"`, 'Trainertwo', 'Villeneuve', 'Zanele', 'Marguerite', '@example.org'];
+    const forbiddenInRatings = [...forbiddenEverywhere, '>R2<', '\nR2,'];
+    let ownRatingsSeen = 0;
+    for (const route of routes.filter((r) => r.method === 'GET' && r.roles?.includes('trainer'))) {
+      for (const call of await callRoute(trainer, route, pool)) {
+        checked.personalData++;
+        const forbidden = /rating/.test(route.url) ? forbiddenInRatings : forbiddenEverywhere;
+        const leaked = forbidden.find((marker) => call.response.text.includes(marker));
+        assert.equal(leaked, undefined, `trainer GET ${call.path} shows "${leaked}"`);
+        if (call.response.text.includes(`"resourcePersonId":"${r1}"`) || call.response.text.includes('>R1<')) ownRatingsSeen++;
+      }
+    }
+    assert.ok(ownRatingsSeen > 0, 'the trainer sees their own ratings somewhere (else this test could not fail)');
   });
 
   it('no role of another organisation sees A’s data, succeeds on A’s identifiers, or changes A’s rows, through any route and method', async (t) => {
