@@ -174,7 +174,8 @@ export const accountRoutes: FastifyPluginAsync<{ database: Database; config: Con
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      await request.inOrg((tx, actor) => revokeApiToken(tx, actor, id));
+      const revoked = await request.inOrg((tx, actor) => revokeApiToken(tx, actor, id));
+      if (!revoked) throw Problem.notFound('No such active token');
       return reply.redirect('/tokens', 303);
     },
   );

@@ -5,7 +5,7 @@ import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
-import { HTML, staffSecurity, Uuid } from '../http/schemas.ts';
+import { HTML, isUuid, staffSecurity, Uuid } from '../http/schemas.ts';
 import type { TableFormat } from '../imports/table.ts';
 import { codebookPage, countsPage, evidencePage, ratingsPage, trainerLinksPage } from './pages.tsx';
 import * as service from './service.ts';
@@ -47,11 +47,9 @@ const Format = Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default
 const ExportTextQuery = Type.Object({ ...filterFields, format: Type.Optional(Format) });
 type FilterQuery = { [K in keyof typeof filterFields]?: string };
 
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 function uuidOrUndefined(value: string | undefined, field: string): string | undefined {
   if (!value) return undefined;
-  if (!UUID_PATTERN.test(value)) throw new Problem(400, `${field}: expected an id`, [{ field: `query/${field}`, message: 'expected an id (uuid)' }]);
+  if (!isUuid(value)) throw new Problem(400, `${field}: expected an id`, [{ field: `query/${field}`, message: 'expected an id (uuid)' }]);
   return value.toLowerCase();
 }
 

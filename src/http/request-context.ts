@@ -3,7 +3,7 @@
 // transaction confined by row-level security to the caller's organisation.
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
-import type { MemberRole } from '../accounts/schema.ts';
+import { memberRoles, type MemberRole } from '../accounts/schema.ts';
 import { resolveApiToken, resolveSession, type Actor } from '../accounts/service.ts';
 import type { Database, Tx } from '../db/database.ts';
 import { isLang, negotiateLanguage, translator, type Lang, type Translate } from '../web/i18n/index.ts';
@@ -95,14 +95,25 @@ async function authenticate(request: FastifyRequest, database: Database): Promis
   }
 }
 
+/** The roles each guard made by `requireRole` lets through, so the route table can say who may call what. */
+const rolesOfGuard = new WeakMap<object, readonly MemberRole[]>();
+
 /** preHandler: the caller must be signed in with one of `roles` (any role when empty). */
 export function requireRole(...roles: MemberRole[]): preHandlerHookHandler {
-  return async (request) => {
+  const guard: preHandlerHookHandler = async (request) => {
     if (!request.actor) throw Problem.unauthorized();
     if (roles.length > 0 && !roles.includes(request.actor.role)) {
       throw Problem.forbidden(`This needs one of the roles: ${roles.join(', ')}`);
     }
   };
+  rolesOfGuard.set(guard, roles.length > 0 ? roles : memberRoles);
+  return guard;
+}
+
+/** The roles a route's preHandler(s) let through, or undefined when no `requireRole` guards it. */
+export function rolesAllowedBy(preHandler: unknown): readonly MemberRole[] | undefined {
+  const guards = [preHandler].flat().filter((handler): handler is object => typeof handler === 'function');
+  return guards.map((guard) => rolesOfGuard.get(guard)).find((roles) => roles !== undefined);
 }
 
 export function requireActor(request: FastifyRequest): Actor {

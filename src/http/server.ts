@@ -12,6 +12,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
   type FastifyBaseLogger,
+  type FastifyContextConfig,
+  type FastifySchema,
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
@@ -29,6 +31,7 @@ import { instrumentRoutes } from '../instruments/routes.ts';
 import { responseRoutes } from '../responses/routes.ts';
 import { privacyRoutes } from '../privacy/routes.ts';
 import { activityLabelsFromCatalogue, resourcePersonsFromEnrolments } from '../people/directory.ts';
+import type { MemberRole } from '../accounts/schema.ts';
 import type { Config } from '../config.ts';
 import type { Database } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
@@ -42,7 +45,7 @@ import { waveRoutes } from '../waves/routes.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { Problem, toProblem } from './problem.ts';
-import { csrfUserInfo, requestContext, SESSION_COOKIE } from './request-context.ts';
+import { csrfUserInfo, requestContext, rolesAllowedBy, SESSION_COOKIE } from './request-context.ts';
 import { registerUploads } from './upload.ts';
 import { registerMetrics } from './metrics.ts';
 
@@ -84,7 +87,7 @@ export async function buildServer({ database, config, logger = false, uploadLimi
   const routeList: RouteSummary[] = [];
   app.addHook('onRoute', (route) => {
     for (const method of [route.method].flat()) {
-      routeList.push({ method, url: route.url, hidden: route.schema?.hide === true });
+      routeList.push({ method, url: route.url, hidden: route.schema?.hide === true, roles: rolesAllowedBy(route.preHandler), config: route.config ?? {}, schema: route.schema ?? {} });
     }
   });
   app.decorate('routeList', routeList);
@@ -260,6 +263,10 @@ export interface RouteSummary {
   method: string;
   url: string;
   hidden: boolean;
+  /** Who may call it (`requireRole`), or undefined when no role guard is declared. */
+  roles: readonly MemberRole[] | undefined;
+  config: FastifyContextConfig;
+  schema: FastifySchema;
 }
 
 declare module 'fastify' {

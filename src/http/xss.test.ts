@@ -260,6 +260,7 @@ describe('stored XSS and formula injection', () => {
     const exports: string[] = [];
     for (const format of ['csv', 'xlsx']) {
       for (const kind of ['activities', 'resources', 'participants', 'enrolments']) exports.push(`/api/exports/${kind}.${format}`);
+      exports.push(`/api/exports/participants.${format}?personalData=named`); // names and e-mails only when an administrator asks
       exports.push(`/api/evidence/export/texts?format=${format}`, `/api/evidence/export/counts?format=${format}`, `/api/follow-up/overdue/export?format=${format}`);
       for (const id of evaluationIds) exports.push(`/api/evaluations/${id}/recommendations/export?format=${format}`, `/api/evaluations/${id}/actions/export?format=${format}`);
     }

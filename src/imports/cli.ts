@@ -79,10 +79,12 @@ export function registerImportCommands(program: Command): void {
     .addArgument(new Argument('<kind>', 'what to export').choices(importKindNames))
     .argument('<file>', 'file to write: .csv or .xlsx')
     .option('--org <slug>', 'organisation (default: TRACER_ORG, or the only one)')
-    .action((kind: ImportKindName, file: string, options: { org?: string }) =>
+    .option('--with-names', 'participants: include names, e-mails and phones (pseudonymised otherwise; audit-logged either way)')
+    .action((kind: ImportKindName, file: string, options: { org?: string; withNames?: boolean }) =>
       withDatabase(async (database, config) => {
         const org = await resolveOrganisation(database.system, options.org ?? config.orgSlug);
-        const bytes = await exportTable(database, cliActor(org.id), importKind(kind), formatOf(file, new Uint8Array()));
+        const personalData = options.withNames ? 'named' : 'pseudonymised';
+        const bytes = await exportTable(database, cliActor(org.id), importKind(kind), formatOf(file, new Uint8Array()), { personalData });
         await writeFile(file, bytes);
         process.stdout.write(`Exported ${kind} of ${org.slug} to ${file}.\n`);
       }),

@@ -39,7 +39,15 @@ export interface ImportKind<Input> {
    * `required`, and says how many rows under the header are more header (Qualtrics has three).
    */
   readHeader?(header: string[], rows: string[][]): { issues: Array<[string, string]>; headerRows?: number };
-  exportRows(tx: Tx, actor: Actor): Promise<string[][]>;
+  exportRows(tx: Tx, actor: Actor, options: ExportOptions): Promise<string[][]>;
+}
+
+/**
+ * Whether an export carries names, e-mails and phones: 'pseudonymised' (participant codes only) unless
+ * an administrator explicitly asks for 'named'. Kinds without personal data ignore it.
+ */
+export interface ExportOptions {
+  personalData: 'pseudonymised' | 'named';
 }
 
 export interface ImportOptions {
@@ -169,8 +177,14 @@ function emptyReport(kind: { name: string }, file: string, issues: ImportIssue[]
   return { kind: kind.name, file, rows: 0, written: 0, created: 0, updated: 0, skipped: 0, issues };
 }
 
-export async function exportTable<Input>(database: Database, actor: Actor, kind: ImportKind<Input>, format: TableFormat): Promise<Buffer> {
-  const rows = await database.withOrg(actor.orgId, (tx) => kind.exportRows(tx, actor));
+export async function exportTable<Input>(
+  database: Database,
+  actor: Actor,
+  kind: ImportKind<Input>,
+  format: TableFormat,
+  options: ExportOptions = { personalData: 'pseudonymised' },
+): Promise<Buffer> {
+  const rows = await database.withOrg(actor.orgId, (tx) => kind.exportRows(tx, actor, options));
   return writeTable(format, [...kind.columns], rows, kind.name);
 }
 

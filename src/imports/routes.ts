@@ -9,11 +9,19 @@ import { formField, uploadedFile, type UploadedFile } from '../http/upload.ts';
 import { describeIssue, exportTable, ImportRejected, importTable, templateTable } from './importer.ts';
 import { importKind, importKindNames, type ImportKindName } from './kinds.ts';
 import { importPage } from './pages.tsx';
+import { mayExportNames } from '../people/service.ts';
 
 const KindParam = Type.Object({ kind: Type.Union(importKindNames.map((name) => Type.Literal(name))) });
 const FormatParam = Type.Object({
   kind: Type.Union(importKindNames.map((name) => Type.Literal(name))),
   format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')]),
+});
+const ExportQuery = Type.Object({
+  personalData: Type.Optional(
+    Type.Union([Type.Literal('pseudonymised'), Type.Literal('named')], {
+      description: 'Participants: names, e-mails and phones are left empty unless an administrator asks for `named`',
+    }),
+  ),
 });
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 const TAGS = ['imports'];
@@ -64,11 +72,19 @@ export const importRoutes: FastifyPluginAsync<{ database: Database }> = async (a
     '/api/exports/:kind.:format',
     {
       preHandler: requireRole(),
-      schema: { tags: TAGS, summary: 'Export every record of a kind as CSV or XLSX (personal data only for permitted roles)', security: staffSecurity, params: FormatParam },
+      schema: {
+        tags: TAGS,
+        summary: 'Export every record of a kind as CSV or XLSX (participants pseudonymised unless an administrator asks for names; audit-logged)',
+        security: staffSecurity,
+        params: FormatParam,
+        querystring: ExportQuery,
+      },
     },
     async (request, reply) => {
       const { kind, format } = request.params as { kind: ImportKindName; format: 'csv' | 'xlsx' };
-      const file = await exportTable(database, request.actor!, importKind(kind), format);
+      const { personalData = 'pseudonymised' } = request.query as { personalData?: 'pseudonymised' | 'named' };
+      if (personalData === 'named' && !mayExportNames(request.actor!)) throw Problem.forbidden('Only an administrator may export names, e-mails and phones');
+      const file = await exportTable(database, request.actor!, importKind(kind), format, { personalData });
       return reply
         .type(format === 'csv' ? 'text/csv; charset=utf-8' : XLSX)
         .header('content-disposition', `attachment; filename="${kind}.${format}"`)

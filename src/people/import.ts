@@ -5,8 +5,8 @@ import * as repository from './repository.ts';
 import {
   checkEnrolment,
   checkParticipant,
-  listParticipantsWithPersonalData,
   mayHandlePersonalData,
+  participantsForExport,
   writeEnrolments,
   writeParticipants,
   type EnrolmentInput,
@@ -61,9 +61,8 @@ export const participantImport: ImportKind<ParticipantInput> = {
   async write(tx, actor, inputs) {
     return writeParticipants(tx, actor, inputs);
   },
-  async exportRows(tx, actor) {
-    const permitted = mayHandlePersonalData(actor);
-    const found = permitted ? await listParticipantsWithPersonalData(tx, actor, 'export') : (await repository.listParticipants(tx, 10_000_000)).map((p) => ({ ...p, givenName: null, familyName: null, email: null, phone: null }));
+  async exportRows(tx, actor, { personalData }) {
+    const found = await participantsForExport(tx, actor, personalData);
     return found.map((p) => [
       p.code, p.givenName ?? '', p.familyName ?? '', p.email ?? '', p.gender ?? '', p.birthYear === null ? '' : String(p.birthYear), p.nationality ?? '',
       p.residenceCountry ?? '', p.organisationName ?? '', p.organisationType ?? '', p.preferredLanguage ?? '', p.wgSeeing ?? '', p.wgHearing ?? '',

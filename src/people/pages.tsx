@@ -82,6 +82,7 @@ export function participantsPage(
           {canEdit && <><a href="/participants/new">{t('participants.new')}</a> · </>}
           {t('participants.export')}: <a href="/api/exports/participants.csv">CSV</a> · <a href="/api/exports/participants.xlsx">XLSX</a> ·{' '}
           <a href="/api/exports/enrolments.csv">{t('participants.enrolments')} CSV</a>
+          {ctx.actor?.role === 'administrator' && <> · <a href="/api/exports/participants.csv?personalData=named">{t('participants.export_named')}</a></>}
           {canEdit && (
             <> · <a href="/imports?kind=participants">{t('imports.link')}</a> · <a href="/imports?kind=enrolments">{t('imports.kind.enrolments')}</a></>
           )}

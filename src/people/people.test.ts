@@ -93,15 +93,22 @@ describe('participants and enrolments', () => {
     assert.equal(total[0]!.n, 2);
   });
 
-  it('exports personal data for an administrator (audit-logged) but not for a viewer', async () => {
-    const forAdmin = (await exportTable(database, admin, participantImport, 'csv')).toString('utf8');
+  it('exports names only when an administrator asks for them; every export is audit-logged', async () => {
+    const pseudonymised = (await exportTable(database, admin, participantImport, 'csv')).toString('utf8');
+    assert.ok(!pseudonymised.includes('awa@example.org'));
+    assert.ok(pseudonymised.includes('P-001'));
+    const forAdmin = (await exportTable(database, admin, participantImport, 'csv', { personalData: 'named' })).toString('utf8');
     assert.ok(forAdmin.includes('awa@example.org'));
     assert.ok(forAdmin.includes('"Sindicato ""Unidos"""'));
     const forViewer = (await exportTable(database, viewer, participantImport, 'csv')).toString('utf8');
     assert.ok(!forViewer.includes('awa@example.org'));
     assert.ok(forViewer.includes('P-001'));
-    const audit = await rows<{ action: string }>(database.system, sql`select action from audit_log where org_id = ${admin.orgId}`);
-    assert.deepEqual(audit.map((a) => a.action), ['personal_data.export']);
+    await assert.rejects(exportTable(database, viewer, participantImport, 'csv', { personalData: 'named' }), /only an administrator/);
+    const audit = await rows<{ entry: string }>(
+      database.system,
+      sql`select action || ' ' || (details->>'personalData') as entry from audit_log where org_id = ${admin.orgId}`,
+    );
+    assert.deepEqual(audit.map((a) => a.entry).sort(), ['personal_data.export named', 'personal_data.export pseudonymised', 'personal_data.export pseudonymised']);
     const again = await importTable(database, admin, participantImport, { fileName: 'export.csv', bytes: Buffer.from(forAdmin) });
     assert.equal(again.written, 3, 'the export imports back as an update');
     const count = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from participants`);

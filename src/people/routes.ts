@@ -109,7 +109,7 @@ export const peopleRoutes: FastifyPluginAsync = async (app) => {
     '/api/participants',
     { preHandler: requireRole(), schema: { tags: API, summary: 'Participants (names, e-mails and phones only for administrators and evaluators)', security: staffSecurity } },
     async (request) =>
-      request.inOrg((tx, actor) => (mayHandlePersonalData(actor) ? listParticipantsWithPersonalData(tx, actor, 'list') : listParticipants(tx, 100_000))),
+      request.inOrg((tx, actor) => (mayHandlePersonalData(actor) ? listParticipantsWithPersonalData(tx, actor) : listParticipants(tx, 100_000))),
   );
 
   app.get(

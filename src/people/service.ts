@@ -211,14 +211,30 @@ export async function saveEnrolment(tx: Tx, orgId: string, input: EnrolmentInput
   await writeEnrolments(tx, orgId, [input]);
 }
 
-/** Participants with personal data, for permitted roles only; the read is audit-logged. */
-export async function listParticipantsWithPersonalData(tx: Tx, actor: Actor, reason: 'list' | 'export') {
+/** Participants with personal data, for permitted roles only. */
+export async function listParticipantsWithPersonalData(tx: Tx, actor: Actor) {
   if (!mayHandlePersonalData(actor)) throw new PeopleError([{ field: 'role', message: 'your role may not read personal data' }]);
   await repository.openPersonalData(tx);
-  if (reason === 'export') {
-    await tx.insert(auditLog).values({ orgId: actor.orgId, actorUserId: actor.userId, action: 'personal_data.export', target: 'participants' });
-  }
   return repository.listParticipantsWithPersonalData(tx);
+}
+
+/** Only an administrator may take names, e-mails and phones out of Tracer in a file, and only by asking for them. */
+export function mayExportNames(actor: Actor): boolean {
+  return actor.role === 'administrator';
+}
+
+/**
+ * Participants for an export file, audit-logged either way: pseudonymised (names, e-mails and
+ * phones left empty) unless an administrator asked for them ('named').
+ */
+export async function participantsForExport(tx: Tx, actor: Actor, personalData: 'pseudonymised' | 'named') {
+  if (personalData === 'named' && !mayExportNames(actor)) {
+    throw new PeopleError([{ field: 'personalData', message: 'only an administrator may export names, e-mails and phones' }]);
+  }
+  await tx.insert(auditLog).values({ orgId: actor.orgId, actorUserId: actor.userId, action: 'personal_data.export', target: 'participants', details: { personalData } });
+  if (personalData === 'named') return listParticipantsWithPersonalData(tx, actor);
+  const found = await repository.listParticipants(tx, 10_000_000);
+  return found.map((p) => ({ ...p, givenName: null, familyName: null, email: null, phone: null }));
 }
 
 export interface ParticipantSearch {

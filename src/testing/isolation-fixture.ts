@@ -61,3 +61,8 @@ export async function collectMarkers(database: Database, org: TestOrg): Promise<
   }
   return [...markers];
 }
+
+/** The personal data (a participant's name and e-mail) the fixture gives an organisation. */
+export function personalDataMarkers(org: TestOrg): string[] {
+  return [`Given-${org.slug}`, `person-${org.slug}@x.org`];
+}

@@ -3,6 +3,7 @@
 import { audit, type Actor } from '../accounts/service.ts';
 import type { Tx } from '../db/database.ts';
 import { Problem, type FieldIssue } from '../http/problem.ts';
+import { isUuid } from '../http/schemas.ts';
 import { findInstrument, latestVersion } from '../instruments/repository.ts';
 import { enrolmentStatuses, type EnrolmentStatus } from '../people/vocabulary.ts';
 import { defaultPlan, scheduleFor, wavePopulations, type WavePlanItem, type WavePopulation } from './model.ts';
@@ -37,10 +38,10 @@ export async function createWave(tx: Tx, actor: Actor, input: WaveInput): Promis
   const activityIds = [...new Set(input.activityIds)];
   if (activityIds.length === 0) issues.push({ field: 'body/activityIds', message: 'Choose at least one activity' });
   if (activityIds.length > MAX_ACTIVITIES) issues.push({ field: 'body/activityIds', message: `At most ${MAX_ACTIVITIES} activities in one wave` });
-  const activities = await repo.activitiesByIds(tx, activityIds.slice(0, MAX_ACTIVITIES));
+  const activities = await repo.activitiesByIds(tx, activityIds.filter(isUuid).slice(0, MAX_ACTIVITIES));
   const missing = activityIds.filter((id) => !activities.some((a) => a.id === id));
   if (missing.length > 0) issues.push({ field: 'body/activityIds', message: `No activity ${missing.join(', ')}` });
-  const instrument = await findInstrument(tx, input.instrumentId);
+  const instrument = isUuid(input.instrumentId) ? await findInstrument(tx, input.instrumentId) : undefined;
   const version = instrument && (await latestVersion(tx, instrument.id));
   if (!instrument) issues.push({ field: 'body/instrumentId', message: 'No such instrument' });
   else if (!version) issues.push({ field: 'body/instrumentId', message: 'Publish the instrument before sending it in a wave' });
