@@ -87,9 +87,11 @@ function splitHeader(fileName: string, records: string[][], keepBlankRows = fals
 
 /** Spreadsheet formulas start with these; an exported cell starting with one gets a leading apostrophe. */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number (a negative figure such as a confidence bound) is data, not a formula: it stays a number. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 export function neutraliseFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
 }
 
 /** Undoes `neutraliseFormula`, so that exports import back unchanged. */
