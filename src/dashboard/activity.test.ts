@@ -165,7 +165,7 @@ describe('activity page and exports', () => {
       ],
     );
     assert.match(gender[1]!.text, /suppressed \(fewer than 4\)/);
-    assert.match(html, /Participants’ profile \(8 participants\)/);
+    assert.match(html, /Participants’ profile \(n = 8\)/);
     const dimensions = [...new Set(dataOf(html, '#profile tbody tr').map((row) => row.dimension))];
     assert.deepEqual(dimensions, ['gender', 'age_band', 'region', 'constituent_group', 'disability', 'ldc']);
     // LDC nationals on the activity's date: P1 P2 P6 P7 (4) shown, the others (4) too.
