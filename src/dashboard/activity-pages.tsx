@@ -274,14 +274,13 @@ function Scores({ ctx, view, results }: Props & { results: ActivityResults }) {
       </section>
     );
   }
-  const phaseName = (phase: PhaseScores, which: 'pre' | 'post') => t(`activity.${which}`);
   const bandLabel = (band: number) => {
     const [from, to] = bandBounds(band);
     return `${from}–${to}%`;
   };
   const bands = Array.from({ length: SCORE_BANDS }, (_, band) => ({ label: bandLabel(band), counts: [pre.bands?.[band] ?? null, post.bands?.[band] ?? null] }));
   const nText = (phase: PhaseScores, which: 'pre' | 'post') =>
-    `${phaseName(phase, which)}: ${t('dashboard.n')} = ${phase.n}${phase.suppressed ? ` (${t('dashboard.suppressed')})` : ''}`;
+    `${t(`activity.${which}`)}: ${t('dashboard.n')} = ${phase.n}${phase.suppressed ? ` (${t('dashboard.suppressed')})` : ''}`;
   return (
     <section aria-labelledby="scores-heading" id="scores" class="chart">
       <h2 id="scores-heading">{t('activity.scores')}</h2>
