@@ -7,7 +7,7 @@ import type { KpiReport } from '../analytics/engine.ts';
 import { kpiRecord, type KpiRecord } from '../analytics/output.ts';
 import type { KpiResult } from '../analytics/output.ts';
 import type { Indicator } from '../analytics/service.ts';
-import { writeTable, type TableFormat } from '../imports/table.ts';
+import { tableFile, type TableFile, type TableFormat } from '../imports/table.ts';
 import type { Lang } from '../web/i18n/index.ts';
 import { kpiPairs, type ActivityView } from './activity.ts';
 import { SCORE_BANDS } from './repository.ts';
@@ -25,19 +25,8 @@ export interface ExportTable {
   rows: string[][];
 }
 
-export interface ExportFile {
-  fileName: string;
-  contentType: string;
-  body: Buffer;
-}
-
-const contentTypes: Record<TableFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
-
-export async function exportFile(table: ExportTable, format: TableFormat): Promise<ExportFile> {
-  return { fileName: `${table.name}.${format}`, contentType: contentTypes[format], body: await writeTable(format, table.header, table.rows, table.name.slice(0, 31)) };
+export async function exportFile(table: ExportTable, format: TableFormat): Promise<TableFile> {
+  return tableFile(format, table.name, table.header, table.rows, table.name.slice(0, 31));
 }
 
 /** A figure as the API writes it: unrounded; null is an empty cell. */

@@ -12,8 +12,9 @@ import { loadEvidenceKeys } from '../evidence/service.ts';
 import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
 import { HTML, staffSecurity, Uuid } from '../http/schemas.ts';
+import type { TableFile } from '../imports/table.ts';
 import { activityView } from './activity.ts';
-import { activityTable, activityTables, dashboardTable, dashboardTables, exportFile, type ActivityTable, type DashboardTable, type ExportFile } from './exports.ts';
+import { activityTable, activityTables, dashboardTable, dashboardTables, exportFile, type ActivityTable, type DashboardTable } from './exports.ts';
 import { activityHref, dashboardPage } from './pages.tsx';
 import { dashboardView, disaggregations, rethrowAnalyticsError, type DashboardQuery as Query, type Disaggregation } from './service.ts';
 
@@ -58,7 +59,7 @@ function toQuery(query: Static<typeof DashboardQuery> | Static<typeof DashboardE
   };
 }
 
-function sendFile(reply: FastifyReply, file: ExportFile) {
+function sendFile(reply: FastifyReply, file: TableFile) {
   return reply
     .header('content-type', file.contentType)
     .header('content-disposition', `attachment; filename="${file.fileName}"`)

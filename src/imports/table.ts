@@ -109,3 +109,20 @@ export async function writeTable(format: TableFormat, header: string[], rows: st
   for (const row of safeRows) sheet.addRow(row);
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
+
+/** A table written to a file for download: its name, HTTP content type and bytes. */
+export interface TableFile {
+  fileName: string;
+  contentType: string;
+  body: Buffer;
+}
+
+const contentTypes: Record<TableFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** `writeTable` as a file named `name.csv` or `name.xlsx`. */
+export async function tableFile(format: TableFormat, name: string, header: string[], rows: string[][], sheetName = 'data'): Promise<TableFile> {
+  return { fileName: `${name}.${format}`, contentType: contentTypes[format], body: await writeTable(format, header, rows, sheetName) };
+}
