@@ -5,7 +5,9 @@ import type { CatalogueQuery, CatalogueResults, FacetName } from './search.ts';
 import { facetNames, sortOrders } from './search.ts';
 import { activityStatuses, feeTypes, modalities, resourceTypes } from './vocabulary.ts';
 import { countryName } from '../people/reference/m49.ts';
-import type { Breakdown, EnrolmentListing } from '../people/repository.ts';
+import type { EnrolmentListing } from '../people/repository.ts';
+import type { ActivityView } from '../dashboard/activity.ts';
+import { ActivitySections } from '../dashboard/activity-pages.tsx';
 import { EnrolmentForm, enrolmentValues } from '../people/pages.tsx';
 import type { MessageKey } from '../web/i18n/index.ts';
 import { CsrfField, renderPage, type PageContext } from '../web/page.tsx';
@@ -236,7 +238,7 @@ function ActivityForm({ ctx, activity, themeCodes }: { ctx: PageContext; activit
 export function activityPage(
   ctx: PageContext,
   activity: ActivityRow,
-  breakdown: Breakdown[],
+  view: ActivityView,
   enrolled: EnrolmentListing[],
   canEdit: boolean,
   themeCodes: string[],
@@ -244,7 +246,6 @@ export function activityPage(
 ): string {
   const { t } = ctx;
   const editing = enrolled.find((e) => e.participantId === editParticipant);
-  const dimensions = ['gender', 'region', 'constituent_group', 'disability_status', 'ldc'] as const;
   return renderPage({
     ctx,
     title: activity.title,
@@ -253,19 +254,7 @@ export function activityPage(
         <h1>{activity.title}</h1>
         <p class="muted">{activity.code} · {humanise(activity.modality)} · {activity.startDate ?? ''} – {activity.endDate ?? ''} · {humanise(activity.status)}</p>
         <p>{activity.description}</p>
-        <h2>{t('activities.breakdown')}</h2>
-        <div class="breakdown">
-          {dimensions.map((dimension) => (
-            <table>
-              <caption>{humanise(dimension)}</caption>
-              <tbody>
-                {breakdown.filter((b) => b.dimension === dimension).map((b) => (
-                  <tr><th scope="row">{humanise(b.value)}</th><td>{b.count}</td></tr>
-                ))}
-              </tbody>
-            </table>
-          ))}
-        </div>
+        <ActivitySections ctx={ctx} view={view} />
         <h2>{t('activities.participants')} ({enrolled.length})</h2>
         <table>
           <thead>

@@ -7,6 +7,9 @@ import { rows, type Database } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
 import { HTML, staffSecurity, Uuid } from '../http/schemas.ts';
+import { activityView } from '../dashboard/activity.ts';
+import { rethrowAnalyticsError } from '../dashboard/service.ts';
+import { loadEvidenceKeys } from '../evidence/service.ts';
 import { activityBreakdown, listEnrolments } from '../people/service.ts';
 import { activitiesPage, activityPage, publicCataloguePage, resourcesPage } from './pages.tsx';
 import { facetNames, searchCatalogue, sortOrders, type CatalogueQuery } from './search.ts';
@@ -166,6 +169,7 @@ function toCatalogueQuery(raw: Static<typeof CatalogueQuerySchema>): CatalogueQu
 const emptyToNull = (value: string | undefined) => (value === undefined || value.trim() === '' ? null : value.trim());
 
 export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async (app, { database }) => {
+  const evidenceKeys = await loadEvidenceKeys(database.system);
   const publicSearch = (query: CatalogueQuery) =>
     withPublic(database, async (tx) => {
       const results = await searchCatalogue(tx, query);
@@ -318,21 +322,27 @@ export const catalogueRoutes: FastifyPluginAsync<{ database: Database }> = async
         tags: PAGE,
         summary: 'An activity with its participants, inclusion breakdown and enrolment form (HTML)',
         params: Type.Object({ id: Uuid }),
-        querystring: Type.Object({ editParticipant: Type.Optional(Uuid) }),
+        querystring: Type.Object({
+          editParticipant: Type.Optional(Uuid),
+          period: Type.Optional(Type.String({ pattern: '^(\\d{4}(-\\d{4})?)?$', description: 'a year (2023) or a range (2022-2023); default: the year the activity ended' })),
+        }),
         produces: [HTML],
       },
     },
     async (request, reply) => {
       const { id } = request.params as { id: string };
-      const { editParticipant } = request.query as { editParticipant?: string };
-      const data = await request.inOrg(async (tx, actor) => {
-        const activity = await findActivity(tx, id);
-        if (!activity) throw Problem.notFound('No such activity');
-        return { activity, breakdown: await activityBreakdown(tx, id), enrolled: await listEnrolments(tx, id), themes: [...(await themeCodes(tx, actor.orgId))] };
-      });
+      const { editParticipant, period } = request.query as { editParticipant?: string; period?: string };
+      const data = await request
+        .inOrg(async (tx, actor) => {
+          const activity = await findActivity(tx, id);
+          if (!activity) throw Problem.notFound('No such activity');
+          const view = await activityView(tx, actor, evidenceKeys, activity, { period: period || undefined });
+          return { activity, view, enrolled: await listEnrolments(tx, id), themes: [...(await themeCodes(tx, actor.orgId))] };
+        })
+        .catch(rethrowAnalyticsError);
       const ctx = request.pageContext(reply);
       const canEdit = ['administrator', 'evaluator'].includes(ctx.actor!.role);
-      return reply.type(HTML).send(activityPage(ctx, data.activity, data.breakdown, data.enrolled, canEdit, data.themes, editParticipant));
+      return reply.type(HTML).send(activityPage(ctx, data.activity, data.view, data.enrolled, canEdit, data.themes, editParticipant));
     },
   );
 

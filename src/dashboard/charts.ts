@@ -80,3 +80,45 @@ export function chartSvg(points: readonly ChartPoint[], options: ChartOptions): 
   svg.setAttribute('class', 'plot');
   return svg.outerHTML;
 }
+
+export interface DistributionBand {
+  /** The band's label on the horizontal axis, e.g. "40–60%". */
+  label: string;
+  /** Participants in the band per series; null: the series is suppressed (not drawn). */
+  counts: ReadonlyArray<number | null>;
+}
+
+export interface DistributionOptions {
+  /** The series' names in the page's language (e.g. pre-test, post-test), drawn under their bars. */
+  series: readonly string[];
+}
+
+/**
+ * The SVG of a distribution: for each band, one bar per series side by side (Plot's fx facets),
+ * each named under it and with its count above it, so that neither colour nor a legend is needed.
+ */
+export function distributionSvg(bands: readonly DistributionBand[], options: DistributionOptions): string {
+  const document = newDocument();
+  const data = bands.flatMap((band) => options.series.flatMap((series, index) => (band.counts[index] === null ? [] : [{ band: band.label, series, count: band.counts[index]! }])));
+  const top = Math.max(1, ...data.map((d) => d.count));
+  const fills = ['var(--chart-bar, #3b6ea5)', 'var(--chart-target, #b45309)'];
+  const svg = Plot.plot({
+    document,
+    width: Math.max(420, Math.min(760, 140 * bands.length + 60)),
+    height: 300,
+    marginTop: 30,
+    marginBottom: 36,
+    fx: { domain: bands.map((band) => band.label), label: null, axis: 'top', padding: 0.15 },
+    x: { domain: [...options.series], label: null, padding: 0.1 },
+    y: { domain: [0, Math.ceil(top * 1.2)], grid: true, label: null },
+    marks: [
+      Plot.ruleY([0]),
+      Plot.barY(data, { fx: 'band', x: 'series', y: 'count', fill: (d: { series: string }) => fills[options.series.indexOf(d.series) % fills.length] }),
+      Plot.text(data, { fx: 'band', x: 'series', y: 'count', dy: -8, text: (d: { count: number }) => String(d.count), fill: 'currentColor' }),
+    ],
+  }) as unknown as { querySelector(selector: string): { remove(): void } | null; setAttribute(name: string, value: string): void; outerHTML: string };
+  svg.querySelector('style')?.remove();
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'plot');
+  return svg.outerHTML;
+}

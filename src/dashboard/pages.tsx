@@ -10,7 +10,8 @@ import { formatValue } from '../analytics/pages.tsx';
 import type { Indicator } from '../analytics/service.ts';
 import { renderPage, type PageContext } from '../web/page.tsx';
 import { chartSvg, type ChartPoint } from './charts.ts';
-import { disaggregations, targetStatus, type DashboardQuery, type DashboardView } from './service.ts';
+import type { DashboardTable } from './exports.ts';
+import { disaggregations, inIndicatorOrder, targetStatus, type DashboardQuery, type DashboardView } from './service.ts';
 
 export function dashboardPage(ctx: PageContext, view: DashboardView): string {
   const { t } = ctx;
@@ -41,7 +42,6 @@ function apiHref(view: DashboardView): string {
   const params = new URLSearchParams();
   if (view.query.period) params.set('period', view.query.period);
   if (view.query.programme) params.append('filter', `programme=${view.query.programme}`);
-  if (view.query.activity) params.append('filter', `activity=${view.query.activity}`);
   if (view.query.modality) params.append('filter', `modality=${view.query.modality}`);
   const search = params.toString();
   return `/api/kpi${search ? `?${search}` : ''}`;
@@ -51,7 +51,7 @@ function apiHref(view: DashboardView): string {
 function dashboardHref(query: DashboardQuery, changes: Partial<DashboardQuery>): string {
   const merged: DashboardQuery = { ...query, ...changes };
   const params = new URLSearchParams();
-  for (const field of ['period', 'programme', 'activity', 'modality', 'by', 'indicator'] as const) {
+  for (const field of ['period', 'programme', 'modality', 'by', 'indicator'] as const) {
     const value = merged[field];
     if (value) params.set(field, value);
   }
@@ -59,18 +59,49 @@ function dashboardHref(query: DashboardQuery, changes: Partial<DashboardQuery>):
   return `/dashboard${search ? `?${search}` : ''}`;
 }
 
+/** The address of a table's or chart's figures as CSV or XLSX, under the page's filters. */
+function dashboardExportHref(query: DashboardQuery, table: DashboardTable, format: 'csv' | 'xlsx'): string {
+  const params = new URLSearchParams({ table, format });
+  for (const field of ['period', 'programme', 'modality', 'by', 'indicator'] as const) {
+    const value = query[field];
+    if (value) params.set(field, value);
+  }
+  return `/api/dashboard/export?${params.toString()}`;
+}
+
+/** Download links of a table's figures; `what` names the table for screen readers. */
+export function ExportLinks({ ctx, what, href }: { ctx: PageContext; what: string; href: (format: 'csv' | 'xlsx') => string }) {
+  return (
+    <p class="exports">
+      {ctx.t('dashboard.download')}{' '}
+      {(['csv', 'xlsx'] as const).map((format, i) => (
+        <>
+          {i > 0 && ' · '}
+          <a href={href(format)} data-format={format}>
+            {format.toUpperCase()}
+            <span class="visually-hidden"> {ctx.t('dashboard.download_of', { what })}</span>
+          </a>
+        </>
+      ))}
+    </p>
+  );
+}
+
+/** The activity page (one page per activity, /activities/:id), for a period. */
+export function activityHref(activityId: string, period: string | undefined): string {
+  return `/activities/${activityId}${period ? `?period=${encodeURIComponent(period)}` : ''}`;
+}
+
 /** Organisation › programme › activity: where the figures stand, and one level further down. */
 function DrillDown({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
   const { t } = ctx;
   const q = view.query;
-  const crumbs = [{ label: t('dashboard.organisation'), href: dashboardHref(q, { programme: undefined, activity: undefined }) }];
-  if (q.programme) crumbs.push({ label: q.programme, href: dashboardHref(q, { activity: undefined }) });
-  if (q.activity) crumbs.push({ label: t('dashboard.activity', { code: q.activity }), href: dashboardHref(q, {}) });
-  const below = q.activity
-    ? null
-    : q.programme
-      ? { heading: t('dashboard.activities', { programme: q.programme }), links: view.choices.activities.map((a) => ({ label: `${a.code} · ${a.title}`, href: dashboardHref(q, { activity: a.code }) })) }
-      : { heading: t('dashboard.programmes'), links: view.choices.programmes.map((p) => ({ label: p, href: dashboardHref(q, { programme: p, activity: undefined }) })) };
+  const crumbs = [{ label: t('dashboard.organisation'), href: dashboardHref(q, { programme: undefined }) }];
+  if (q.programme) crumbs.push({ label: q.programme, href: dashboardHref(q, {}) });
+  // The last level is the activity's own page (the catalogue's), which keeps the period.
+  const below = q.programme
+    ? { heading: t('dashboard.activities', { programme: q.programme }), links: view.choices.activities.map((a) => ({ label: `${a.code} · ${a.title}`, href: activityHref(a.id, q.period) })) }
+    : { heading: t('dashboard.programmes'), links: view.choices.programmes.map((p) => ({ label: p, href: dashboardHref(q, { programme: p }) })) };
   return (
     <nav aria-label={t('dashboard.drill')} class="drill">
       <ol class="breadcrumbs">
@@ -100,7 +131,6 @@ function Filters({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
     <form method="get" action="/dashboard" class="filters" aria-label={t('dashboard.filters')}>
       <fieldset>
         <legend>{t('dashboard.filters')}</legend>
-        {q.activity && <input type="hidden" name="activity" value={q.activity} />}
         <div class="filter-row">
           <p>
             <label for="period">{t('dashboard.period')}</label>
@@ -166,12 +196,12 @@ function Filters({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
   );
 }
 
-function show(ctx: PageContext, indicator: Indicator, value: number | string | boolean | null | undefined): string {
+export function show(ctx: PageContext, indicator: Indicator, value: number | string | boolean | null | undefined): string {
   return typeof value === 'number' ? formatValue(value, indicator.unit, ctx.lang) : '—';
 }
 
 /** The raw figures of a record as data-* attributes (value, interval, n, missing, suppressed). */
-function dataOf(record: KpiRecord): Record<string, string> {
+export function dataOf(record: KpiRecord): Record<string, string> {
   const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
   return {
     'data-indicator': record.indicator,
@@ -187,12 +217,12 @@ function dataOf(record: KpiRecord): Record<string, string> {
   };
 }
 
-function ValueText({ ctx, indicator, record }: { ctx: PageContext; indicator: Indicator; record: KpiRecord }) {
+export function ValueText({ ctx, indicator, record }: { ctx: PageContext; indicator: Indicator; record: KpiRecord }) {
   if (record.suppressed) return <span class="suppressed">{ctx.t('dashboard.suppressed')}</span>;
   return <>{show(ctx, indicator, record.value)}</>;
 }
 
-function intervalText(ctx: PageContext, indicator: Indicator, record: KpiRecord): string {
+export function intervalText(ctx: PageContext, indicator: Indicator, record: KpiRecord): string {
   if (record.suppressed || record.ci_low === null || record.ci_high === null) return '—';
   return `${show(ctx, indicator, record.ci_low)} – ${show(ctx, indicator, record.ci_high)}`;
 }
@@ -239,12 +269,11 @@ function Cards({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
 function ResultsTable({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
   const { t, lang } = ctx;
   const byKey = new Map(view.indicators.map((i) => [i.key, i]));
-  const sorted = [...view.results.results].sort(
-    (a, b) => view.indicators.findIndex((i) => i.key === a.indicator) - view.indicators.findIndex((i) => i.key === b.indicator) || a.period.localeCompare(b.period),
-  );
+  const sorted = inIndicatorOrder(view.results.results, view.indicators);
   return (
     <section aria-labelledby="table-heading">
       <h2 id="table-heading">{t('dashboard.table')}</h2>
+      <ExportLinks ctx={ctx} what={t('dashboard.table')} href={(format) => dashboardExportHref(view.query, 'results', format)} />
       {sorted.length === 0 ? (
         <p>{t('dashboard.no_results')}</p>
       ) : (
@@ -297,7 +326,9 @@ function Charts({ ctx, view, indicator }: { ctx: PageContext; view: DashboardVie
       {view.trend && (
         <ChartFigure
           ctx={ctx}
+          query={view.query}
           id="chart-trend"
+          table="trend"
           indicator={indicator}
           title={t('dashboard.trend', { indicator: name })}
           note={t('dashboard.trend_note')}
@@ -310,7 +341,9 @@ function Charts({ ctx, view, indicator }: { ctx: PageContext; view: DashboardVie
       {view.byModality && (
         <ChartFigure
           ctx={ctx}
+          query={view.query}
           id="chart-modality"
+          table="modality"
           indicator={indicator}
           title={t('dashboard.by_modality', { indicator: name })}
           report={view.byModality}
@@ -322,7 +355,9 @@ function Charts({ ctx, view, indicator }: { ctx: PageContext; view: DashboardVie
       {view.disaggregation && view.query.by && (
         <ChartFigure
           ctx={ctx}
+          query={view.query}
           id="chart-disaggregation"
+          table="disaggregation"
           indicator={indicator}
           title={t('dashboard.by_dimension', { indicator: name, dimension: dimensions[view.query.by].labels[lang] })}
           report={view.disaggregation}
@@ -338,6 +373,9 @@ function Charts({ ctx, view, indicator }: { ctx: PageContext; view: DashboardVie
 interface ChartFigureProps {
   ctx: PageContext;
   id: string;
+  /** Which export gives its figures. */
+  table: DashboardTable;
+  query: DashboardQuery;
   indicator: Indicator;
   title: string;
   note?: string;
@@ -348,7 +386,7 @@ interface ChartFigureProps {
   target: number | null;
 }
 
-function ChartFigure({ ctx, id, indicator, title, note, report, dimension, kind, target }: ChartFigureProps) {
+function ChartFigure({ ctx, id, table, query, indicator, title, note, report, dimension, kind, target }: ChartFigureProps) {
   const { t, lang } = ctx;
   const groupLabel = (code: string | null | undefined) => (code === null || code === undefined ? t('dashboard.not_stated') : dimensionValueLabel(dimension!, code, lang));
   const entries = report.results.map((result) => {
@@ -374,6 +412,7 @@ function ChartFigure({ ctx, id, indicator, title, note, report, dimension, kind,
     <section aria-labelledby={`${id}-heading`} class="chart" id={id}>
       <h2 id={`${id}-heading`}>{title}</h2>
       {note && <p class="muted">{note}</p>}
+      {points.length > 0 && <ExportLinks ctx={ctx} what={title} href={(format) => dashboardExportHref(query, table, format)} />}
       {points.length === 0 ? (
         <p>{t('dashboard.no_chart')}</p>
       ) : (

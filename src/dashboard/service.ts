@@ -5,7 +5,8 @@ import type { Tx } from '../db/database.ts';
 import { computeKpis, type KpiQuery, type KpiReport } from '../analytics/engine.ts';
 import type { DimensionKey } from '../analytics/dimensions.ts';
 import type { KpiResult } from '../analytics/output.ts';
-import { listIndicators, type Indicator } from '../analytics/service.ts';
+import { AnalyticsError, listIndicators, type Indicator } from '../analytics/service.ts';
+import { Problem } from '../http/problem.ts';
 import { filterChoices, type FilterChoices } from './repository.ts';
 
 /** The dimensions a disaggregation chart can be drawn by (modality has its own chart). */
@@ -16,8 +17,6 @@ export type Disaggregation = (typeof disaggregations)[number];
 export interface DashboardQuery {
   period?: string;
   programme?: string;
-  /** An activity's code (drill-down below the programme). */
-  activity?: string;
   modality?: string;
   by?: Disaggregation;
   /** The indicator the charts show (default: relevance, else the first). */
@@ -25,7 +24,7 @@ export interface DashboardQuery {
 }
 
 /** The engine's `filter` values for the page's filters, written as /api/kpi takes them. */
-export function engineFilters(query: DashboardQuery): string[] {
+export function engineFilters(query: { programme?: string; activity?: string; modality?: string }): string[] {
   const filters: string[] = [];
   if (query.programme) filters.push(`programme=${query.programme}`);
   if (query.activity) filters.push(`activity=${query.activity}`);
@@ -43,6 +42,12 @@ export function targetStatus(indicator: Pick<Indicator, 'direction'>, result: Kp
   if (value === null) return 'no_data';
   const met = indicator.direction === 'lower_is_better' ? value <= result.target : value >= result.target;
   return met ? 'met' : 'not_met';
+}
+
+/** Results in the order of the indicators (as the organisation lists them), then by period. */
+export function inIndicatorOrder(results: readonly KpiResult[], indicators: readonly Pick<Indicator, 'key'>[]): KpiResult[] {
+  const rank = new Map(indicators.map((indicator, index) => [indicator.key, index]));
+  return [...results].sort((a, b) => (rank.get(a.indicator) ?? Infinity) - (rank.get(b.indicator) ?? Infinity) || a.period.localeCompare(b.period));
 }
 
 export interface DashboardView {
@@ -82,4 +87,12 @@ export async function dashboardView(tx: Tx, query: DashboardQuery): Promise<Dash
     if (query.by) disaggregation = await computeKpis(tx, { ...base, by: query.by, indicators: only });
   }
   return { query, indicators, results, cardPeriod, chartIndicator, trend, byModality, disaggregation, choices };
+}
+
+/** An engine error about the page's query (a period, a filter) as a 400/404 problem naming the query field. */
+export function rethrowAnalyticsError(error: unknown): never {
+  if (error instanceof AnalyticsError) {
+    throw new Problem(error.status, error.message, error.errors.map((issue) => ({ ...issue, field: `querystring/${issue.field}` })));
+  }
+  throw error;
 }

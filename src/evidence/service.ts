@@ -7,7 +7,7 @@ import { DEFAULT_MIN_CELL_SIZE, meanCell, suppressionPolicy } from '../analytics
 import type { Db, Tx } from '../db/database.ts';
 import { instanceSecret } from '../db/instance-settings.ts';
 import { Problem, type FieldIssue } from '../http/problem.ts';
-import { writeTable, type TableFormat } from '../imports/table.ts';
+import { tableFile, type TableFile, type TableFormat } from '../imports/table.ts';
 import type { Lang } from '../web/i18n/index.ts';
 import { standardCodes, type CodebookEntry } from './codebook.ts';
 import * as repo from './repository.ts';
@@ -179,20 +179,8 @@ export async function filterOptions(tx: Tx) {
 
 // ---------------------------------------------------------------- exports of texts and counts
 
-export interface ExportFile {
-  fileName: string;
-  contentType: string;
-  body: Buffer;
-}
-
-const contentTypes: Record<TableFormat, string> = {
-  csv: 'text/csv; charset=utf-8',
-  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-};
-
-async function file(format: TableFormat, name: string, header: string[], rows: string[][], sheet: string): Promise<ExportFile> {
-  return { fileName: `${name}.${format}`, contentType: contentTypes[format], body: await writeTable(format, header, rows, sheet) };
-}
+export type ExportFile = TableFile;
+const file = tableFile;
 
 const cellOf = (value: string | number | null | undefined) => (value === null || value === undefined ? '' : String(value));
 

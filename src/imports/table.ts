@@ -87,9 +87,11 @@ function splitHeader(fileName: string, records: string[][], keepBlankRows = fals
 
 /** Spreadsheet formulas start with these; an exported cell starting with one gets a leading apostrophe. */
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** A plain number (a negative figure such as a confidence bound) is data, not a formula: it stays a number. */
+const PLAIN_NUMBER = /^-?\d+(\.\d+)?([eE][+-]?\d+)?$/;
 
 export function neutraliseFormula(cell: string): string {
-  return FORMULA_START.test(cell) ? `'${cell}` : cell;
+  return FORMULA_START.test(cell) && !PLAIN_NUMBER.test(cell) ? `'${cell}` : cell;
 }
 
 /** Undoes `neutraliseFormula`, so that exports import back unchanged. */
@@ -106,4 +108,21 @@ export async function writeTable(format: TableFormat, header: string[], rows: st
   // Cells are written as text, never as formulas.
   for (const row of safeRows) sheet.addRow(row);
   return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** A table written to a file for download: its name, HTTP content type and bytes. */
+export interface TableFile {
+  fileName: string;
+  contentType: string;
+  body: Buffer;
+}
+
+const contentTypes: Record<TableFormat, string> = {
+  csv: 'text/csv; charset=utf-8',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+};
+
+/** `writeTable` as a file named `name.csv` or `name.xlsx`. */
+export async function tableFile(format: TableFormat, name: string, header: string[], rows: string[][], sheetName = 'data'): Promise<TableFile> {
+  return { fileName: `${name}.${format}`, contentType: contentTypes[format], body: await writeTable(format, header, rows, sheetName) };
 }

@@ -180,7 +180,7 @@ describe('participant and enrolment pages over HTTP', () => {
 
     const shown = await page(admin, `/activities/${activityId}`);
     assert.match(shown.text, /href="\/participants\/[0-9a-f-]{36}">FORM-P1/);
-    assert.match(shown.text, /<th scope="row">man<\/th><td>1<\/td>/, 'the breakdown counts participants (not resource persons)');
+    assert.match(shown.text, /Participants’ profile \(n = 1\)/, 'the profile counts participants (not resource persons)');
     assert.equal(Number(/(\d+) participants/.exec((await page(admin, `/participants?activityId=${activityId}`)).text)?.[1]), 2);
 
     const bad = await admin.form('/enrolments', {
