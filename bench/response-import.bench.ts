@@ -59,7 +59,7 @@ try {
   // COPY of the same rows: dump both tables, empty them, load them back (indexes in place).
   await database.system.execute(sql.raw(`copy responses to '${files[0]}'`));
   await database.system.execute(sql.raw(`copy answers to '${files[1]}'`));
-  await database.system.execute(sql`truncate answers, responses`);
+  await database.system.execute(sql`truncate answers, responses cascade`);
   await database.system.execute(sql`checkpoint`);
   const copyStarted = performance.now();
   await database.system.transaction(async (tx) => {

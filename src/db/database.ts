@@ -3,7 +3,9 @@
 // PostgreSQL server (a pool), with the same schema, migrations and SQL.
 import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { unaccent } from '@electric-sql/pglite/contrib/unaccent';
 import { createTableRelationsHelpers, extractTablesRelationalConfig, sql, type SQL } from 'drizzle-orm';
@@ -12,6 +14,7 @@ import type { ExtractTablesWithRelations } from 'drizzle-orm';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePostgres, NodePgSession, NodePgTransaction } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
+import { from as copyFromStdin } from 'pg-copy-streams';
 import lockfile from 'proper-lockfile';
 import { ConfigError, type DatabaseConfig } from '../config.ts';
 import * as schema from './schema.ts';
@@ -66,6 +69,53 @@ export async function preparedRows<T>(db: Queryable, query: SQL): Promise<T[]> {
   const name = `tracer_${createHash('sha1').update(compiled.sql).digest('hex').slice(0, 24)}`;
   const result = (await db._.session.prepareQuery(compiled, undefined, name, false).execute()) as { rows: T[] };
   return result.rows;
+}
+
+/** One field of a row in PostgreSQL's COPY text format (`copyLine`): null is `\N`. */
+export type CopyField = string | number | null;
+
+const COPY_SPECIAL = /[\\\t\n\r]/;
+const COPY_SPECIALS = /[\\\t\n\r]/g;
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A row in COPY text format: fields separated by tabs, backslash escapes, ending in a newline. */
+export function copyLine(fields: readonly CopyField[]): string {
+  let line = '';
+  for (let i = 0; i < fields.length; i++) {
+    const field = fields[i];
+    if (i > 0) line += '\t';
+    if (field === null || field === undefined) line += '\\N';
+    else if (typeof field === 'number') line += String(field);
+    else line += COPY_SPECIAL.test(field) ? field.replace(COPY_SPECIALS, (c) => COPY_ESCAPES[c]!) : field;
+  }
+  return `${line}\n`;
+}
+
+/**
+ * Loads rows in COPY text format (`copyLine`) into a temporary table of this transaction, the
+ * fastest way in: `COPY … FROM STDIN` on PostgreSQL, `COPY … FROM '/dev/blob'` on PGlite. Only for
+ * staging tables: COPY FROM refuses tables with row-level security, so rows reach organisation
+ * tables from there with an INSERT … SELECT under the tenant role. PGlite reads /dev/blob as a
+ * server file, which only its superuser may: the COPY runs with the role reset, then the role of
+ * the transaction is restored (the rows only land in the session's own temporary table).
+ */
+export async function copyInto(tx: Tx, table: string, columns: readonly string[], text: string): Promise<void> {
+  if (text === '') return;
+  const statement = (source: string) => `copy ${quoteIdentifier(table)} (${columns.map(quoteIdentifier).join(', ')}) from ${source}`;
+  const client = (tx as unknown as { session: { client: pg.PoolClient | PgliteTransaction } }).session.client;
+  if (client instanceof pg.Client) {
+    await pipeline(Readable.from([Buffer.from(text)]), client.query(copyFromStdin(statement('stdin'))));
+    return;
+  }
+  const [{ role } = { role: 'none' }] = (await client.query<{ role: string }>(`select current_setting('role') as role`)).rows;
+  await client.query(`select set_config('role', 'none', true)`);
+  // A failed COPY aborts the transaction, which then rolls back whole: nothing to restore.
+  await client.query(statement(`'/dev/blob'`), [], { blob: new Blob([text]) });
+  await client.query(`select set_config('role', $1, true)`, [role]);
+}
+
+function quoteIdentifier(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
 }
 
 export async function openDatabase(config: DatabaseConfig): Promise<Database> {

@@ -4,10 +4,12 @@
 // expected.
 import type { Actor } from '../accounts/service.ts';
 import type { Database, Tx } from '../db/database.ts';
-import { readTable, restoreNeutralised, TableError, writeTable, type TableFormat } from './table.ts';
+import { readTable, restoreNeutralised, TableError, writeTable, type Sheet, type TableFormat } from './table.ts';
 
 export interface ImportIssue {
   file: string;
+  /** The workbook sheet, when not the first. */
+  sheet?: string;
   /** Spreadsheet row number (the header is row 1); 1 for problems with the header. */
   row: number;
   column: string;
@@ -25,8 +27,11 @@ export interface ImportKind<Input> {
   key(input: Input): string;
   /** Turns cells into an input; cell-level problems go to `issues` as [column, message]. */
   parse(cell: (column: string) => string, issues: Array<[string, string]>): Input;
-  /** Loads what validation needs from the database; returns the per-record rule check. */
-  prepare(tx: Tx, actor: Actor, inputs: Input[]): Promise<(input: Input) => Array<{ field: string; message: string }>>;
+  /**
+   * Loads what validation needs from the database; returns the per-record rule check. A problem
+   * found in a further sheet's cell (`readSheets`) names its sheet and row.
+   */
+  prepare(tx: Tx, actor: Actor, inputs: Input[]): Promise<(input: Input) => Array<{ field: string; message: string; sheet?: string; row?: number }>>;
   /**
    * Inserts or updates (by key); returns how many records were new and how many updated. A kind
    * that leaves some alone because they were imported before (same source id) says how many as
@@ -39,6 +44,12 @@ export interface ImportKind<Input> {
    * `required`, and says how many rows under the header are more header (Qualtrics has three).
    */
   readHeader?(header: string[], rows: string[][]): { issues: Array<[string, string]>; headerRows?: number };
+  /**
+   * For kinds whose records continue on further sheets of a workbook (survey repeat blocks):
+   * adds those sheets' rows to the records read from the first sheet. Each problem names its
+   * sheet, row and column, and the record it belongs to (index into `inputs`) when known.
+   */
+  readSheets?(sheets: Sheet[], inputs: readonly Input[]): SheetIssue[];
   exportRows(tx: Tx, actor: Actor, options: ExportOptions): Promise<string[][]>;
 }
 
@@ -48,6 +59,15 @@ export interface ImportKind<Input> {
  */
 export interface ExportOptions {
   personalData: 'pseudonymised' | 'named';
+}
+
+export interface SheetIssue {
+  sheet: string;
+  row: number;
+  column: string;
+  message: string;
+  /** The record (index into the inputs) the row belongs to; none: a problem of the file. */
+  record?: number;
 }
 
 export interface ImportOptions {
@@ -109,7 +129,8 @@ export async function importTable<Input>(database: Database, actor: Actor, kind:
   table.header.forEach((column, at) => {
     if (!columnIndex.has(column)) columnIndex.set(column, at);
   });
-  const parsed: Array<{ row: number; input: Input; issues: Array<[string, string]> }> = [];
+  type RowIssue = { column: string; message: string; sheet?: string; row?: number };
+  const parsed: Array<{ row: number; input: Input; issues: Array<[string, string]>; sheetIssues?: RowIssue[] }> = [];
   for (let index = headerRows; index < table.rows.length; index++) {
     const cells = table.rows[index]!;
     const issues: Array<[string, string]> = [];
@@ -124,16 +145,24 @@ export async function importTable<Input>(database: Database, actor: Actor, kind:
     parsed.push({ row: index + 2, input: kind.parse(cell, issues), issues });
     if ((index + 1 - headerRows) % 100_000 === 0) onProgress(`${fileName}: read ${index + 1 - headerRows}/${dataRows} rows`);
   }
+  const fileIssues: ImportIssue[] = [];
+  if (kind.readSheets && table.sheets.length > 0) {
+    for (const { record, ...issue } of kind.readSheets(table.sheets, parsed.map((entry) => entry.input))) {
+      const entry = record === undefined ? undefined : parsed[record];
+      if (entry) (entry.sheetIssues ??= []).push(issue);
+      else fileIssues.push({ file: fileName, ...issue });
+    }
+  }
 
   try {
     return await database.withOrg(actor.orgId, async (tx) => {
       const check = await kind.prepare(tx, actor, parsed.map((entry) => entry.input));
-      const issues: ImportIssue[] = [];
+      const issues: ImportIssue[] = [...fileIssues];
       const seenKeys = new Map<string, number>();
       const valid: Input[] = [];
       for (const [index, entry] of parsed.entries()) {
-        const rowIssues = [...entry.issues.map(([column, message]) => ({ column, message }))];
-        if (rowIssues.length === 0) rowIssues.push(...check(entry.input).map(({ field, message }) => ({ column: field, message })));
+        const rowIssues: RowIssue[] = [...entry.issues.map(([column, message]) => ({ column, message })), ...(entry.sheetIssues ?? [])];
+        if (rowIssues.length === 0) rowIssues.push(...check(entry.input).map(({ field, ...problem }) => ({ column: field, ...problem })));
         const key = kind.key(entry.input);
         const firstRow = seenKeys.get(key);
         if (firstRow !== undefined) rowIssues.push({ column: kind.keyColumn, message: `duplicate of row ${firstRow}; expected each ${kind.keyColumn} once per file` });
@@ -193,7 +222,7 @@ export async function templateTable(kind: { name: string; columns: readonly stri
 }
 
 export function describeIssue(issue: ImportIssue): string {
-  return `${issue.file}, row ${issue.row}, column ${issue.column || '(file)'}: ${issue.message}`;
+  return `${issue.file}${issue.sheet ? `, sheet ${issue.sheet}` : ''}, row ${issue.row}, column ${issue.column || '(file)'}: ${issue.message}`;
 }
 
 // ---------------------------------------------------------------- cell parsers

@@ -140,7 +140,7 @@ function IssueTable({ ctx, issues }: { ctx: PageContext; issues: ImportIssue[] }
       <tbody>
         {issues.map((issue) => (
           <tr>
-            <td>{issue.file}</td>
+            <td>{issue.sheet ? t('imports.issue_sheet', { file: issue.file, sheet: issue.sheet }) : issue.file}</td>
             <td>{issue.row}</td>
             <td>{issue.column || '—'}</td>
             <td>{issue.message}</td>

@@ -32,7 +32,7 @@ export function rejectedProblem(error: ImportRejected): Problem {
   return new Problem(
     422,
     `${error.report.file}: ${error.report.issues.length} problem(s); nothing was written. ${error.report.issues.slice(0, 5).map(describeIssue).join('; ')}`,
-    error.report.issues.map((issue) => ({ field: `row ${issue.row}/${issue.column}`, message: issue.message })),
+    error.report.issues.map((issue) => ({ field: `${issue.sheet ? `sheet ${issue.sheet}/` : ''}row ${issue.row}/${issue.column}`, message: issue.message })),
   );
 }
 

@@ -10,6 +10,15 @@ export interface Table {
   header: string[];
   /** Data rows; `rows[i]` is spreadsheet row i + 2 (row 1 is the header). */
   rows: string[][];
+  /** The workbook's further sheets that hold a header (XLSX only; survey repeats live there). */
+  sheets: Sheet[];
+}
+
+/** A further sheet of a workbook: its name, header (lower case) and data rows, numbered as in `Table`. */
+export interface Sheet {
+  name: string;
+  header: string[];
+  rows: string[][];
 }
 
 /** A problem with the file as a whole (encoding, structure), before any row is read. */
@@ -50,8 +59,17 @@ async function readXlsx(fileName: string, bytes: Uint8Array): Promise<Table> {
   } catch {
     throw new TableError(`${fileName}: not a readable XLSX workbook; save it again from the spreadsheet as .xlsx or as CSV UTF-8`);
   }
-  const sheet = workbook.worksheets[0];
-  if (!sheet) throw new TableError(`${fileName}: the workbook has no sheet`);
+  const [first, ...others] = workbook.worksheets;
+  if (!first) throw new TableError(`${fileName}: the workbook has no sheet`);
+  const sheets: Sheet[] = [];
+  for (const sheet of others) {
+    const [header = [], ...rows] = sheetRecords(sheet);
+    if (header.some((cell) => cell.trim() !== '')) sheets.push({ name: sheet.name, header: header.map((cell) => cell.trim().toLowerCase()), rows });
+  }
+  return { ...splitHeader(fileName, sheetRecords(first), true), sheets };
+}
+
+function sheetRecords(sheet: ExcelJS.Worksheet): string[][] {
   const records: string[][] = [];
   sheet.eachRow({ includeEmpty: true }, (row, rowNumber) => {
     const values: string[] = [];
@@ -61,7 +79,7 @@ async function readXlsx(fileName: string, bytes: Uint8Array): Promise<Table> {
   const filled = Array.from(records, (record) => record ?? []);
   // Blank spreadsheet rows at the end are common; blank rows in the middle keep their numbers.
   while (filled.length > 0 && filled[filled.length - 1]!.every((cell) => cell === '')) filled.pop();
-  return splitHeader(fileName, filled, true);
+  return filled;
 }
 
 function cellText(value: ExcelJS.CellValue): string {
@@ -82,6 +100,7 @@ function splitHeader(fileName: string, records: string[][], keepBlankRows = fals
   return {
     header: header.map((cell) => cell.trim().toLowerCase()),
     rows: keepBlankRows ? rows : rows.filter((row) => row.some((cell) => cell !== '')),
+    sheets: [],
   };
 }
 

@@ -59,6 +59,7 @@ describe('demo instruments and responses', () => {
     assert.ok(stats!.agree_share > 0.6 && stats!.agree_share < 0.95, `agree ${stats!.agree_share}`);
     assert.ok(stats!.comments_share > 0.15 && stats!.comments_share < 0.6, `comments ${stats!.comments_share}`);
     assert.ok(stats!.trainer_rows > 20);
-    assert.ok(stats!.follow_ups > 5 && stats!.follow_ups < 35);
+    // 50 participants, each asked at 6 and at 12 months: about 30% answer each time.
+    assert.ok(stats!.follow_ups > 15 && stats!.follow_ups < 45, `follow-ups ${stats!.follow_ups}`);
   });
 });

@@ -1,6 +1,6 @@
 // Demo instruments and responses for given activities (wired by the demo loader once activities
 // and enrolments exist): a pre/post knowledge test with believable gains, end-of-activity ratings
-// skewed positive with some item non-response, and a follow-up 6–24 months later answered by fewer.
+// skewed positive with some item non-response, and follow-ups at 6 and 12 months answered by fewer.
 import type { Actor } from '../accounts/service.ts';
 import type { Tx } from '../db/database.ts';
 import { validateSubmission, writeResponses, type BulkResponse, type BulkTarget } from '../responses/bulk.ts';
@@ -77,13 +77,22 @@ export async function loadInstrumentsDemo(tx: Tx, actor: Actor, activities: Demo
     }
     return linkId;
   };
-  const answer = async (instrumentId: string, activity: DemoActivity, participantId: string, answers: Record<string, unknown>, at: Date, repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>>) => {
+  const answer = async (
+    instrumentId: string,
+    activity: DemoActivity,
+    participantId: string,
+    answers: Record<string, unknown>,
+    at: Date,
+    repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>>,
+    occasion = '',
+  ) => {
     const { target, items } = targets.get(instrumentId)!;
     const collectionLinkId = await linkFor(instrumentId, activity);
     const { data, issues } = validateSubmission(target.definition, { answers, repeats }, { resourcePersonIds: (activity.resourcePersons ?? []).map((p) => p.id) });
     const complete = issues.length === 0;
     items.push({
-      clientSubmissionId: `demo-${instrumentId.slice(0, 8)}-${participantId}`,
+      // One response per instrument, activity, participant (and follow-up occasion).
+      clientSubmissionId: `demo-${instrumentId.slice(0, 8)}-${activity.id}-${participantId}${occasion}`,
       activityId: activity.id,
       participantId,
       collectionLinkId,
@@ -102,7 +111,7 @@ export async function loadInstrumentsDemo(tx: Tx, actor: Actor, activities: Demo
       const knows = (gain: number) => Object.fromEntries(itemBank.map((item) => [item.key, random() < 0.3 + 0.4 * ability + gain ? item.correct.join(' ') : item.choices.find((c) => !item.correct.includes(c.code))!.code]).map(([k, v]) => [k, itemBank.find((i) => i.key === k)!.correct.length > 1 ? String(v).split(' ') : v]));
       if (random() < 0.9) await answer(pre.id, activity, participantId, knows(0), addDays(activity.startDate, 0));
       if (random() < 0.85) await answer(post.id, activity, participantId, knows(0.2 + 0.1 * random()), addDays(activity.endDate, 0));
-      if (random() < 0.75) {
+      if (random() < 0.7) {
         const agree = () => weighted(random, [['strongly_disagree', 1], ['disagree', 3], ['neutral', 10], ['agree', 45 + 10 * quality], ['strongly_agree', 30 + 20 * quality]]);
         const answers: Record<string, unknown> = {
           eoa_relevance: agree(),
@@ -117,7 +126,10 @@ export async function loadInstrumentsDemo(tx: Tx, actor: Actor, activities: Demo
           : undefined;
         await answer(eoa.id, activity, participantId, answers, addDays(activity.endDate, 1), repeats);
       }
-      if (random() < 0.4) {
+      // Invited again 6 and 12 months after the end (each wave open until the next): fewer answer,
+      // and fewer still the second time.
+      for (const [share, fromDay, spanDays] of [[0.32, 185, 150], [0.27, 367, 300]] as const) {
+        if (random() >= share) continue;
         const used = weighted(random, [['significant_input', 35], ['helpful_specific', 50], ['not_used', 15]]);
         const shared = random() < 0.6 ? 'yes' : 'no';
         const answers: Record<string, unknown> = {
@@ -130,7 +142,7 @@ export async function loadInstrumentsDemo(tx: Tx, actor: Actor, activities: Demo
         };
         if (used !== 'not_used' && random() < 0.7) answers.fu_application_example = 'Used the checklist when reviewing recruitment agency licences.';
         if (shared === 'yes') answers.fu_shared_count = 2 + Math.floor(random() * 25);
-        await answer(followUp.id, activity, participantId, answers, addDays(activity.endDate, 180 + Math.floor(random() * 540)));
+        await answer(followUp.id, activity, participantId, answers, addDays(activity.endDate, fromDay + Math.floor(random() * spanDays)), undefined, `-${fromDay}`);
       }
     }
   }

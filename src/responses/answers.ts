@@ -99,6 +99,23 @@ function isIsoDate(text: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
 }
 
+/** Questions outside repeat blocks by input key, per definition (built once: imports validate millions of rows). */
+const questionIndex = new WeakMap<InstrumentDefinition, { topLevel: Map<string, Question> }>();
+
+function questionsOf(definition: InstrumentDefinition): { topLevel: Map<string, Question> } {
+  let index = questionIndex.get(definition);
+  if (!index) {
+    const topLevel = new Map<string, Question>();
+    for (const page of definition.pages) {
+      if (page.kind === 'resource_person_repeat') continue;
+      for (const q of page.questions) for (const key of inputKeys(q)) topLevel.set(key, q);
+    }
+    index = { topLevel };
+    questionIndex.set(definition, index);
+  }
+  return index;
+}
+
 export interface ValidationResult {
   /** What may be stored: coerced, relevant answers and calculations. Invalid values are left out. */
   data: ResponseData;
@@ -116,12 +133,11 @@ export function validateResponse(
   options: ValidationOptions,
 ): ValidationResult {
   const issues: AnswerIssue[] = [];
-  const known = new Map<string, Question>();
-  for (const page of definition.pages) for (const q of page.questions) for (const key of inputKeys(q)) known.set(key, q);
+  const { topLevel } = questionsOf(definition);
   const top: AnswerSet = { ...stored?.answers };
   for (const [key, raw] of Object.entries(submitted.answers ?? {})) {
-    const question = known.get(key);
-    if (!question || definition.pages.some((p) => p.kind === 'resource_person_repeat' && p.questions.includes(question))) {
+    const question = topLevel.get(key);
+    if (!question) {
       issues.push({ key, itemIndex: 0, code: 'unknown_question' });
       continue;
     }

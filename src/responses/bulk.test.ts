@@ -94,7 +94,7 @@ describe('bulk response writer', () => {
       const base = { eoa_relevance: 'agree', eoa_theory_practice: 'neutral', eoa_can_apply: 'strongly_agree', eoa_needs_met: 'fully', eoa_overall: 4 };
       const [p1, p2] = await newParticipants(tx, 2);
       const { web, bulk, result, target, items } = await both(tx, eoa.id, await newActivity(tx), trainers, [
-        { participantId: p1!, answers: { ...base, eoa_comments: 'Good' }, repeats: { eoa_trainers: [{ resourcePersonId: trainers[1]!.id, answers: { eoa_trainer_rating: 5 } }] } },
+        { participantId: p1!, answers: { ...base, eoa_comments: 'Good\tpace\r\nC:\\notes "quoted" \\N é' }, repeats: { eoa_trainers: [{ resourcePersonId: trainers[1]!.id, answers: { eoa_trainer_rating: 5 } }] } },
         { participantId: p2!, answers: { ...base, eoa_overall: '2' } },
       ]);
       assert.equal(result.completed, 2);
@@ -108,6 +108,16 @@ describe('bulk response writer', () => {
       assert.deepEqual(again, { written: 0, completed: 0, existing: 2, answers: 0 });
       const [count] = await rows<{ n: number }>(tx, sql`select count(*)::int as n from responses where instrument_id = ${eoa.id} and client_submission_id like 'bulk-%'`);
       assert.equal(count!.n, 2);
+
+      // A mix of known and new ids writes the new ones only, with their answer rows.
+      const fresh = { ...items[1]!, clientSubmissionId: `bulk-${eoa.id}-fresh` };
+      const mixed = await writeResponses(tx, target, [items[0]!, fresh]);
+      assert.deepEqual(mixed, { written: 1, completed: 1, existing: 1, answers: 5 });
+      const [answerCount] = await rows<{ n: number }>(
+        tx,
+        sql`select count(*)::int as n from answers a join responses r on r.org_id = a.org_id and r.id = a.response_id where r.instrument_id = ${eoa.id} and r.client_submission_id like 'bulk-%'`,
+      );
+      assert.equal(answerCount!.n, bulk.answers.length + 5);
     });
   });
 

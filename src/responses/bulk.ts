@@ -1,10 +1,10 @@
 // Many responses at once (imports, the demo): the same validation, the same `responses` row,
 // the same knowledge score and the same `answers` rows as a final submit (service.submit), but
-// written with a few multi-row statements per thousands of responses instead of four
-// statements per response. Re-writing a client submission id that exists already writes nothing
-// (the first write wins, as for a final submit).
+// written through COPY into staging tables and one INSERT … SELECT per table for thousands of
+// responses instead of four statements per response. Re-writing a client submission id that
+// exists already writes nothing (the first write wins, as for a final submit).
 import { randomUUID } from 'node:crypto';
-import type { Tx } from '../db/database.ts';
+import { copyLine, type Tx } from '../db/database.ts';
 import type { InstrumentDefinition, Purpose, ResponseData } from '../instruments/model.ts';
 import { answerRows, knowledgeScore, validateResponse, type AnswerIssue } from './answers.ts';
 import * as repo from './repository.ts';
@@ -66,45 +66,49 @@ export interface BulkResult {
   answers: number;
 }
 
-/** Responses per statement: keeps one statement's JSON to a few megabytes. */
-const CHUNK = 2_000;
+/** Responses per COPY: keeps the staged text to some tens of megabytes. */
+const CHUNK = 10_000;
 
 export async function writeResponses(tx: Tx, target: BulkTarget, items: readonly BulkResponse[]): Promise<BulkResult> {
   const result: BulkResult = { written: 0, completed: 0, existing: 0, answers: 0 };
   for (let start = 0; start < items.length; start += CHUNK) {
     const chunk = items.slice(start, start + CHUNK);
-    const rows: repo.BulkResponseRow[] = chunk.map((item) => {
+    const ids: string[] = [];
+    const answerCounts: number[] = [];
+    let responseLines = '';
+    let answerLines = '';
+    for (const item of chunk) {
+      const id = randomUUID();
       const score = item.complete ? knowledgeScore(target.definition, item.data) : null;
-      return {
-        id: randomUUID(),
-        clientSubmissionId: item.clientSubmissionId,
+      ids.push(id);
+      responseLines += copyLine([
+        id, item.clientSubmissionId, item.activityId, target.anonymous ? null : item.participantId, item.collectionLinkId,
+        item.complete ? 'complete' : 'partial', item.startedAt?.toISOString() ?? null, item.complete ? (item.submittedAt?.toISOString() ?? null) : null,
+        item.source, item.lang ?? null, JSON.stringify(item.data), score?.score ?? null, score?.maxScore ?? null,
+      ]);
+      const answers = item.complete ? answerRows(target.definition, item.data) : [];
+      answerCounts.push(answers.length);
+      for (const a of answers) {
+        answerLines += copyLine([id, a.position, a.questionKey, a.itemIndex, a.resourcePersonId, a.choiceCode, a.numericValue, a.textValue, item.activityId]);
+      }
+    }
+    const written = new Set(
+      await repo.insertStagedResponses(tx, {
         instrumentId: target.instrumentId,
         instrumentVersionId: target.versionId,
-        collectionLinkId: item.collectionLinkId,
-        activityId: item.activityId,
-        participantId: target.anonymous ? null : item.participantId,
-        status: item.complete ? 'complete' : 'partial',
-        startedAt: item.startedAt?.toISOString() ?? null,
-        submittedAt: item.complete ? (item.submittedAt?.toISOString() ?? null) : null,
-        lang: item.lang ?? null,
-        data: item.data,
-        source: item.source,
-        score: score?.score ?? null,
-        maxScore: score?.maxScore ?? null,
-      };
-    });
-    const inserted = new Set(await repo.insertResponsesBulk(tx, rows));
-    const answerRowsOfChunk: repo.BulkAnswerRow[] = [];
+        purpose: target.purpose,
+        responses: responseLines,
+        responseCount: chunk.length,
+        answers: answerLines,
+      }),
+    );
     chunk.forEach((item, i) => {
-      const row = rows[i]!;
-      if (!item.complete || !inserted.has(row.id)) return;
-      result.completed++;
-      for (const answer of answerRows(target.definition, item.data)) answerRowsOfChunk.push({ ...answer, responseId: row.id, activityId: row.activityId });
+      if (!written.has(ids[i]!)) return;
+      result.written++;
+      if (item.complete) result.completed++;
+      result.answers += answerCounts[i]!;
     });
-    await repo.insertAnswersBulk(tx, { instrumentId: target.instrumentId, purpose: target.purpose }, answerRowsOfChunk);
-    result.written += inserted.size;
-    result.existing += chunk.length - inserted.size;
-    result.answers += answerRowsOfChunk.length;
+    result.existing += chunk.length - written.size;
   }
   return result;
 }

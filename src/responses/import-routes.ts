@@ -44,7 +44,7 @@ const ReportSchema = Type.Object({
   written: Type.Integer(),
   skipped: Type.Integer(),
   unchanged: Type.Optional(Type.Integer()),
-  issues: Type.Array(Type.Object({ file: Type.String(), row: Type.Integer(), column: Type.String(), message: Type.String() })),
+  issues: Type.Array(Type.Object({ file: Type.String(), sheet: Type.Optional(Type.String()), row: Type.Integer(), column: Type.String(), message: Type.String() })),
 });
 
 export const responseImportRoutes: FastifyPluginAsync<{ database: Database }> = async (app, { database }) => {

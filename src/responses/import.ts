@@ -1,6 +1,7 @@
 // Survey responses collected elsewhere, as an import kind of the one import engine (imports/):
 // a wide table, one row per response — participant_id, activity_code, submitted_at, then one
-// column per question key (`key[n]` for the n-th resource person of a repeat) — or the export
+// column per question key (`key[n]` for the n-th resource person of a repeat, or one row per
+// repeat item on a further sheet of a workbook, linked to its response) — or the export
 // of KoboToolbox, ODK Central or Qualtrics as it comes (their metadata columns are recognised and
 // mapped or ignored; choice labels are accepted where codes are missing), or any other layout
 // through a column-mapping file. Answers are validated against the instrument's latest version
@@ -10,8 +11,8 @@
 import { createHash } from 'node:crypto';
 import type { Actor } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
-import type { ImportKind } from '../imports/importer.ts';
-import { readTable, TableError } from '../imports/table.ts';
+import type { ImportKind, SheetIssue } from '../imports/importer.ts';
+import { readTable, restoreNeutralised, TableError, type Sheet } from '../imports/table.ts';
 import type { InstrumentDefinition, LocalText, Question } from '../instruments/model.ts';
 import { getInstrumentByKey, latestVersion } from '../instruments/service.ts';
 import { activityIdsByCode } from '../catalogue/repository.ts';
@@ -279,16 +280,27 @@ function qualtricsHeaderRows(rows: string[][]): number {
 
 // ---------------------------------------------------------------- rows
 
+/** Where a repeat item's row is, when it came from a further sheet of the workbook. */
+export interface SheetPlace {
+  sheet: string;
+  row: number;
+  column: string;
+}
+
 export interface ResponseInput {
   sourceId: string | null;
+  /** KoboToolbox `_index`: what the rows of its repeat sheets name as `_parent_index`. */
+  sourceIndex: string | null;
   participantCode: string | null;
   activityCode: string | null;
   submittedAt: Date | null;
   startedAt: Date | null;
   lang: string | null;
   finished: boolean;
-  /** Non-empty answer cells. */
-  cells: Array<{ column: AnswerColumn; value: string }>;
+  /** Non-empty answer cells; `place` for those read from a repeat sheet. */
+  cells: Array<{ column: AnswerColumn; value: string; place?: SheetPlace }>;
+  /** Repeat items read from a repeat sheet: item index → its row there. */
+  sheetItems?: Map<number, SheetPlace>;
   splits: Array<{ split: SplitColumn; selected: boolean }>;
   /** Filled in by validation: what to write. */
   valid?: { data: ResponseData; complete: boolean; participantId: string | null; activityId: string | null };
@@ -379,6 +391,92 @@ function issueMessage(issue: AnswerIssue, question: Question | undefined, value:
   return `${describeExpected(question)}${got}`;
 }
 
+// ---------------------------------------------------------------- repeat sheets
+
+/**
+ * How the rows of a repeat sheet name their response on the first sheet, in order of preference:
+ * KoboToolbox `_submission__uuid` (its `_uuid`) or `_parent_index` (its `_index`), ODK Central
+ * `PARENT_KEY` (its `KEY`).
+ */
+const repeatLinks = [
+  { column: '_submission__uuid', parent: '_uuid', of: (input: ResponseInput) => input.sourceId },
+  { column: 'parent_key', parent: 'KEY', of: (input: ResponseInput) => input.sourceId },
+  { column: '_parent_index', parent: '_index', of: (input: ResponseInput) => input.sourceIndex },
+] as const;
+
+/** Metadata of repeat sheets (KoboToolbox, ODK Central) that Tracer does not keep. */
+const ignoredRepeatMetadata = new Set(['_index', '_parent_index', '_parent_table_name', 'parent_key', 'key']);
+
+/**
+ * Adds the rows of repeat sheets (one row per repeat item, linked to its response) to the
+ * responses read from the first sheet: the n-th item of a response (ODK `KEY` ending in `[n]`,
+ * else the n-th row naming it) answers for the activity's n-th resource person, as `key[n]`.
+ * Sheets without a link column are not repeat sheets and are left alone.
+ */
+function readRepeatSheets(definition: InstrumentDefinition, mapping: ColumnMapping | undefined, sheets: Sheet[], inputs: readonly ResponseInput[]): SheetIssue[] {
+  const index = indexQuestions(definition);
+  const issues: SheetIssue[] = [];
+  for (const sheet of sheets) {
+    const link = repeatLinks.find((candidate) => sheet.header.includes(candidate.column));
+    if (!link) continue;
+    const parents = new Map<string, number>();
+    inputs.forEach((input, at) => {
+      const value = link.of(input);
+      if (value !== null) parents.set(value, at);
+    });
+    const columns: Array<{ at: number; name: string; question: Omit<AnswerColumn, 'column'> }> = [];
+    sheet.header.forEach((name, at) => {
+      if (name === '' || ignoredRepeatMetadata.has(name) || name.startsWith('_submission__')) return;
+      const target = mapping?.columns.get(name) ?? name;
+      if (target.toLowerCase() === 'ignore') return;
+      const question = asQuestion(index, `${target}[1]`);
+      if (question) columns.push({ at, name, question });
+      else issues.push({ sheet: sheet.name, row: 1, column: name, message: `unknown column "${name}"; expected a question key of a repeat block of this instrument (${repeatKeys(index)}), ${link.column}, or a column-mapping file naming it` });
+    });
+    const itemsPerParent = new Map<number, number>();
+    const keyAt = sheet.header.indexOf('key');
+    sheet.rows.forEach((cells, rowIndex) => {
+      if (cells.every((cell) => cell.trim() === '')) return;
+      const row = rowIndex + 2;
+      const linkValue = sheetCell(cells, sheet.header.indexOf(link.column)).replace(/^uuid:/i, '');
+      const record = parents.get(linkValue);
+      if (record === undefined) {
+        issues.push({ sheet: sheet.name, row, column: link.column, message: `no response with ${link.parent} "${linkValue}" on the first sheet; expected the ${link.parent} of a response of this file` });
+        return;
+      }
+      const input = inputs[record]!;
+      const keyed = /\[(\d+)\]$/.exec(keyAt >= 0 ? sheetCell(cells, keyAt) : '');
+      const itemIndex = keyed ? Number(keyed[1]) : (itemsPerParent.get(record) ?? 0) + 1;
+      itemsPerParent.set(record, Math.max(itemIndex, itemsPerParent.get(record) ?? 0));
+      (input.sheetItems ??= new Map()).set(itemIndex, { sheet: sheet.name, row, column: link.column });
+      for (const { at, name, question } of columns) {
+        const value = sheetCell(cells, at);
+        const place = { sheet: sheet.name, row, column: name };
+        if (value.includes('\u0000')) {
+          issues.push({ ...place, record, message: 'contains a NUL character (U+0000), which cannot be stored; remove it' });
+          continue;
+        }
+        if (value === '') continue;
+        const twice = input.cells.find((c) => c.column.key === question.key && c.column.itemIndex === itemIndex);
+        if (twice) {
+          issues.push({ ...place, record, message: `answers the same question as ${twice.place ? `row ${twice.place.row} of sheet ${twice.place.sheet}` : `column "${twice.column.column}" of the first sheet`}; expected one answer per repeat item` });
+          continue;
+        }
+        input.cells.push({ column: { ...question, itemIndex, column: `${question.key}[${itemIndex}]` }, value, place });
+      }
+    });
+  }
+  return issues;
+}
+
+function sheetCell(cells: string[], at: number): string {
+  return at < 0 ? '' : restoreNeutralised((cells[at] ?? '').trim());
+}
+
+function repeatKeys(index: QuestionIndex): string {
+  return [...index.byKey.values()].filter((q) => q.repeatPage).map((q) => q.key).join(', ') || 'none: this instrument has no repeat block';
+}
+
 // ---------------------------------------------------------------- the kind
 
 /** The source's submission id; for files without one, the content (the same content is the same response). */
@@ -417,6 +515,9 @@ export async function responseImport(database: Database, actor: Actor, options: 
       plan = read.plan;
       return { issues: read.issues, headerRows: qualtricsHeaderRows(rows) };
     },
+    readSheets(sheets, inputs) {
+      return readRepeatSheets(definition, options.mapping, sheets, inputs);
+    },
     key: responseKey,
     parse(cell, issues) {
       const role = (name: Exclude<Role, 'ignore'>) => (plan.roles[name] ? cell(plan.roles[name]) : '');
@@ -436,6 +537,7 @@ export async function responseImport(database: Database, actor: Actor, options: 
       const sourceId = role('submission_id').replace(/^uuid:/i, '');
       return {
         sourceId: sourceId === '' ? null : sourceId,
+        sourceIndex: cell('_index') || null,
         participantCode: role('participant_id') || null,
         activityCode: role('activity_code') || null,
         submittedAt,
@@ -453,7 +555,7 @@ export async function responseImport(database: Database, actor: Actor, options: 
       const participants = await participantIdsByCode(tx, [...new Set(inputs.map((i) => i.participantCode).filter((c) => c !== null))]);
       const activities = await activityIdsByCode(tx, [...new Set(inputs.map((i) => i.activityCode).filter((c) => c !== null))]);
       const questions = indexQuestions(definition).byKey;
-      const hasRepeats = plan.answers.some((a) => a.itemIndex > 0);
+      const hasRepeats = plan.answers.some((a) => a.itemIndex > 0) || inputs.some((input) => input.sheetItems !== undefined);
       const resourcePersons = new Map<string, string[]>();
       if (hasRepeats) {
         for (const activityId of new Set(activities.values())) {
@@ -461,7 +563,7 @@ export async function responseImport(database: Database, actor: Actor, options: 
         }
       }
       return (input) => {
-        const problems: Array<{ field: string; message: string }> = [];
+        const problems: Array<{ field: string; message: string; sheet?: string; row?: number }> = [];
         const participantId = input.participantCode === null ? null : (participants.get(input.participantCode) ?? null);
         if (input.participantCode !== null && participantId === null) {
           problems.push({ field: plan.roles.participant_id!, message: `no participant "${input.participantCode}"; expected the participant_id of a participant of this organisation (or an empty cell for an anonymous response)` });
@@ -473,7 +575,7 @@ export async function responseImport(database: Database, actor: Actor, options: 
         const persons = activityId ? (resourcePersons.get(activityId) ?? []) : [];
         const answers: Record<string, unknown> = {};
         const repeats: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>> = {};
-        for (const { column, value } of input.cells) {
+        for (const { column, value, place } of input.cells) {
           const recode = options.mapping?.values.get(column.key) ?? options.mapping?.values.get(column.column);
           const submitted = submittedValue(column.question, value, recode);
           if (column.itemIndex === 0) {
@@ -482,7 +584,9 @@ export async function responseImport(database: Database, actor: Actor, options: 
           }
           const person = persons[column.itemIndex - 1];
           if (!person) {
-            problems.push({ field: column.column, message: `the activity has ${persons.length} resource person(s); expected answers only for ${column.key}[1]…[${persons.length}]${input.activityCode === null ? ' (no activity_code given)' : ''}, got "${value}"` });
+            const where = place ? { field: place.column, sheet: place.sheet, row: place.row } : { field: column.column };
+            const expected = place ? `at most ${persons.length} repeat item(s) per response` : `answers only for ${column.key}[1]…[${persons.length}]`;
+            problems.push({ ...where, message: `the activity has ${persons.length} resource person(s); expected ${expected}${input.activityCode === null ? ' (no activity_code given)' : ''}, got "${value}"` });
             continue;
           }
           const items = (repeats[column.repeatPage!] ??= []);
@@ -496,9 +600,12 @@ export async function responseImport(database: Database, actor: Actor, options: 
         const { data, issues } = validateResponse(definition, { answers, repeats }, undefined, { enforceRequired: input.finished, resourcePersonIds: persons });
         for (const issue of issues) {
           const found = questions.get(issue.key.toLowerCase());
-          const column = columnOf(issue.key, issue.itemIndex) ?? (issue.itemIndex > 0 ? `${issue.key}[${issue.itemIndex}]` : issue.key);
-          const value = input.cells.find((c) => c.column.column === column)?.value;
-          problems.push({ field: column, message: issueMessage(issue, found?.question, value) });
+          const message = (value: string | undefined) => issueMessage(issue, found?.question, value);
+          const cell = input.cells.find((c) => c.column.key === issue.key && c.column.itemIndex === issue.itemIndex);
+          const item = issue.itemIndex > 0 ? input.sheetItems?.get(issue.itemIndex) : undefined;
+          if (cell?.place) problems.push({ field: cell.place.column, sheet: cell.place.sheet, row: cell.place.row, message: message(cell.value) });
+          else if (!cell && item) problems.push({ field: issue.key, sheet: item.sheet, row: item.row, message: message(undefined) });
+          else problems.push({ field: columnOf(issue.key, issue.itemIndex) ?? (issue.itemIndex > 0 ? `${issue.key}[${issue.itemIndex}]` : issue.key), message: message(cell?.value) });
         }
         if (problems.length === 0) input.valid = { data, complete: input.finished, participantId, activityId };
         return problems;

@@ -1,6 +1,6 @@
 // Every query of the responses domain.
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import { preparedRows, rows, type Queryable, type Tx } from '../db/database.ts';
+import { copyInto, preparedRows, rows, type Queryable, type Tx } from '../db/database.ts';
 import type { Purpose, ResponseData } from '../instruments/model.ts';
 import { instrumentVersions } from '../instruments/schema.ts';
 import type { AnswerRow } from './answers.ts';
@@ -133,63 +133,66 @@ export async function insertAnswers(
   );
 }
 
-/** A response row as the bulk writer builds it (timestamps as ISO text; null = now). */
-export interface BulkResponseRow {
-  id: string;
-  clientSubmissionId: string;
+/** Columns of a staged response, in the order of the bulk writer's COPY lines. */
+export const stagedResponseColumns = [
+  'id', 'client_submission_id', 'activity_id', 'participant_id', 'collection_link_id', 'status', 'started_at', 'submitted_at', 'source', 'lang', 'data', 'score', 'max_score',
+] as const;
+
+/** Columns of a staged answer row, in the order of the bulk writer's COPY lines. */
+export const stagedAnswerColumns = ['response_id', 'position', 'question_key', 'item_index', 'resource_person_id', 'choice_code', 'numeric_value', 'text_value', 'activity_id'] as const;
+
+/** Many responses of one instrument version and their answer rows, in COPY text format. */
+export interface StagedResponses {
   instrumentId: string;
   instrumentVersionId: string;
-  collectionLinkId: string | null;
-  activityId: string | null;
-  participantId: string | null;
-  status: ResponseStatus;
-  startedAt: string | null;
-  submittedAt: string | null;
-  lang: string | null;
-  data: ResponseData;
-  source: 'web' | 'import';
-  score: number | null;
-  maxScore: number | null;
+  purpose: Purpose;
+  /** One line per response (`stagedResponseColumns`); null timestamps mean now. */
+  responses: string;
+  responseCount: number;
+  /** One line per answer row (`stagedAnswerColumns`), for complete responses only. */
+  answers: string;
 }
 
 /**
- * Inserts many responses in one statement (the rows travel as one JSON parameter, so the
- * statement is the same for 1 or 2,000 rows and on both drivers). A client submission id that
- * exists already is left alone. Returns the ids of the rows written.
+ * Writes many responses and their answer rows: COPY into temporary staging tables of the
+ * transaction, then one INSERT … SELECT per table under the tenant role (row-level security and
+ * the constraints apply as for any insert). A client submission id that exists already is left
+ * alone, with its answer rows. Returns the ids of the responses written.
  */
-export async function insertResponsesBulk(tx: Tx, list: BulkResponseRow[]): Promise<string[]> {
-  if (list.length === 0) return [];
+export async function insertStagedResponses(tx: Tx, staged: StagedResponses): Promise<string[]> {
+  if (staged.responseCount === 0) return [];
+  await tx.execute(sql`create temporary table if not exists staged_responses (
+      id uuid, client_submission_id text, activity_id uuid, participant_id uuid, collection_link_id uuid, status text, started_at timestamptz,
+      submitted_at timestamptz, source text, lang text, data jsonb, score float8, max_score float8) on commit drop`);
+  await tx.execute(sql`create temporary table if not exists staged_answers (
+      response_id uuid, position int, question_key text, item_index int, resource_person_id uuid, choice_code text, numeric_value float8,
+      text_value text, activity_id uuid) on commit drop`);
+  await tx.execute(sql`truncate staged_responses, staged_answers`);
+  await copyInto(tx, 'staged_responses', stagedResponseColumns, staged.responses);
+  await copyInto(tx, 'staged_answers', stagedAnswerColumns, staged.answers);
   const written = await rows<{ id: string }>(
     tx,
     sql`insert into responses (org_id, id, instrument_id, instrument_version_id, activity_id, participant_id, collection_link_id, status,
                                started_at, submitted_at, source, client_submission_id, lang, data, score, max_score)
-        select tracer_current_org(), r.id, r."instrumentId", r."instrumentVersionId", r."activityId", r."participantId", r."collectionLinkId", r.status,
-               coalesce(r."startedAt", now()), case when r.status = 'complete' then coalesce(r."submittedAt", now()) end, r.source,
-               r."clientSubmissionId", r.lang, r.data, r.score, r."maxScore"
-          from jsonb_to_recordset(${JSON.stringify(list)}::jsonb) as r(id uuid, "instrumentId" uuid, "instrumentVersionId" uuid, "activityId" uuid,
-               "participantId" uuid, "collectionLinkId" uuid, status text, "startedAt" timestamptz, "submittedAt" timestamptz, source text,
-               "clientSubmissionId" text, lang text, data jsonb, score float8, "maxScore" float8)
+        select tracer_current_org(), r.id, ${staged.instrumentId}::uuid, ${staged.instrumentVersionId}::uuid, r.activity_id, r.participant_id,
+               r.collection_link_id, r.status, coalesce(r.started_at, now()), case when r.status = 'complete' then coalesce(r.submitted_at, now()) end,
+               r.source, r.client_submission_id, r.lang, r.data, r.score, r.max_score
+          from staged_responses r
         on conflict (org_id, client_submission_id) do nothing
         returning id`,
   );
-  return written.map((row) => row.id);
-}
-
-export type BulkAnswerRow = AnswerRow & { responseId: string; activityId: string | null };
-
-/** Inserts the answer rows of many complete responses of one instrument in one statement per 20,000 rows. */
-export async function insertAnswersBulk(tx: Tx, instrument: { instrumentId: string; purpose: Purpose }, list: BulkAnswerRow[]): Promise<void> {
-  for (let start = 0; start < list.length; start += 20_000) {
-    const chunk = list.slice(start, start + 20_000);
-    await tx.execute(
-      sql`insert into answers (org_id, response_id, position, question_key, item_index, resource_person_id, choice_code, numeric_value, text_value,
-                               instrument_id, purpose, activity_id)
-          select tracer_current_org(), a."responseId", a.position, a."questionKey", a."itemIndex", a."resourcePersonId", a."choiceCode",
-                 a."numericValue", a."textValue", ${instrument.instrumentId}::uuid, ${instrument.purpose}::text, a."activityId"
-            from jsonb_to_recordset(${JSON.stringify(chunk)}::jsonb) as a("responseId" uuid, position int, "questionKey" text, "itemIndex" int,
-                 "resourcePersonId" uuid, "choiceCode" text, "numericValue" float8, "textValue" text, "activityId" uuid)`,
-    );
-  }
+  const ids = written.map((row) => row.id);
+  if (ids.length === 0) return ids;
+  // When some responses existed already, only the answer rows of those written are kept.
+  const ofWritten = ids.length === staged.responseCount ? sql`` : sql`where a.response_id in (select unnest(${`{${ids.join(',')}}`}::uuid[]))`;
+  await tx.execute(
+    sql`insert into answers (org_id, response_id, position, question_key, item_index, resource_person_id, choice_code, numeric_value, text_value,
+                             instrument_id, purpose, activity_id)
+        select tracer_current_org(), a.response_id, a.position, a.question_key, a.item_index, a.resource_person_id, a.choice_code,
+               a.numeric_value, a.text_value, ${staged.instrumentId}::uuid, ${staged.purpose}::text, a.activity_id
+          from staged_answers a ${ofWritten}`,
+  );
+  return ids;
 }
 
 export async function listResponses(tx: Queryable, instrumentId: string, limit = 200): Promise<ResponseRow[]> {
