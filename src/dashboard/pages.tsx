@@ -170,8 +170,8 @@ function show(ctx: PageContext, indicator: Indicator, value: number | string | b
   return typeof value === 'number' ? formatValue(value, indicator.unit, ctx.lang) : '—';
 }
 
-/** The raw figures of a record as data-* attributes (value, interval, n, missing, suppressed). */
-function dataOf(record: KpiRecord): Record<string, string> {
+/** The raw figures of a record as data-* attributes (value, interval, n, missing, suppressed); the report writes them too. */
+export function dataOf(record: KpiRecord): Record<string, string> {
   const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
   return {
     'data-indicator': record.indicator,
