@@ -222,6 +222,7 @@ function ResultHead({ env, first, extra }: { env: Env; first: string; extra?: JS
 
 function MixTable({ env, caption, entries, label }: { env: Env; caption: string; entries: MixEntry[]; label: (value: string) => string }) {
   const { t } = env;
+  if (entries.length === 0) return null;
   const total = entries.reduce((sum, e) => sum + e.activities, 0);
   return (
     <table class="mix">
