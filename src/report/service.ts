@@ -26,7 +26,7 @@ export const SMALL_N = 30;
 const EARLIER_PERIODS = 2;
 const QUOTES = 8;
 /** Quotes are read in a larger batch so that repeated words (the same sentence from several people) show once. */
-const QUOTE_CANDIDATES = 60;
+const QUOTE_CANDIDATES = 200;
 
 /** The dimensions the report disaggregates its headline indicators by. */
 export const reportDisaggregations = ['gender', 'age_band', 'region', 'ldc', 'constituent_group', 'modality'] as const satisfies readonly DimensionKey[];
