@@ -1,7 +1,7 @@
 // `npm run bench`: runs every bench/*.bench.ts in turn (each a standalone script that prints its
 // own figures). Pass names to run some: `npm run bench -- catalogue submissions`.
 // Benchmarks: analytics, catalogue, fuzz, load (500 concurrent respondents for 60 s), response-import
-// (1M responses vs COPY), submissions, tenancy.
+// (1M responses vs COPY), report (the evaluation report over 1M answers), submissions, tenancy.
 // Benchmarks that need PostgreSQL use BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/postgres).
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';

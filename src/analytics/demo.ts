@@ -1,5 +1,5 @@
-// Demo step: the standard indicators with plausible baselines (2021) and targets (2021–2023,
-// and the 2022-2023 biennium) for the demo training centre, set near what the demo responses yield
+// Demo step: the standard indicators with plausible baselines (the value before 2021, stated with
+// every period so each year's report shows it) and targets (2021–2023, the 2022-2023 biennium and the 2021-2023 triennium) for the demo training centre, set near what the demo responses yield
 // (`tracer kpi` on the demo: e.g. relevance 0.82/0.82/0.86, competence improvement 0.28/0.29/0.32,
 // cost per completion ≈ 860).
 import type { DemoContext } from '../demo/load.ts';
@@ -32,9 +32,10 @@ export async function analyticsDemoStep({ database, orgId }: DemoContext): Promi
     await installStandardIndicators(tx);
     for (const [key, baseline, ...targets] of plan) {
       for (const [index, target] of targets.entries()) {
-        await setTarget(tx, undefined, key, String(2021 + index), { baseline: index === 0 ? baseline : null, target });
+        await setTarget(tx, undefined, key, String(2021 + index), { baseline, target });
       }
       await setTarget(tx, undefined, key, '2022-2023', { baseline, target: targets[2]! });
+      await setTarget(tx, undefined, key, '2021-2023', { baseline, target: targets[2]! });
     }
     return `Indicators: the standard set of ${plan.length} with baselines and targets for 2021–2023.`;
   });

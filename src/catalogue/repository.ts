@@ -154,3 +154,36 @@ export function chunks<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) result.push(items.slice(i, i + size));
   return result;
 }
+
+/** An activity as a report's scope lists it (no cost, no contact). */
+export interface ScopeActivity {
+  id: string;
+  code: string;
+  title: string;
+  modality: string;
+  languages: string[];
+  feeType: string;
+  programme: string | null;
+}
+
+/**
+ * The activities that ended in the years `from`–`to` (the engine's cohort rule: a result belongs to
+ * the year its activity ended), of one programme when given.
+ */
+export async function activitiesEndedIn(tx: Queryable, years: { from: number; to: number }, programme?: string): Promise<ScopeActivity[]> {
+  const conditions: SQL[] = [sql`${activities.endDate} is not null`, sql`extract(year from ${activities.endDate})::int between ${years.from} and ${years.to}`];
+  if (programme) conditions.push(eq(activities.programme, programme));
+  return tx
+    .select({
+      id: activities.id,
+      code: activities.code,
+      title: activities.title,
+      modality: sql<string>`${activities.modality}::text`,
+      languages: activities.languages,
+      feeType: sql<string>`${activities.feeType}::text`,
+      programme: activities.programme,
+    })
+    .from(activities)
+    .where(and(...conditions))
+    .orderBy(asc(activities.code));
+}

@@ -220,4 +220,4 @@ export async function saveResource(tx: Tx, orgId: string, input: ResourceInput):
   await writeResources(tx, orgId, [input]);
 }
 
-export const { findActivity, listActivities, listResources, activityIdsByCode } = repository;
+export const { findActivity, listActivities, listResources, activityIdsByCode, activitiesEndedIn } = repository;

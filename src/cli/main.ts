@@ -16,6 +16,7 @@ import { Problem } from '../http/problem.ts';
 import { BackupFileError } from '../backup/format.ts';
 import { registerWaveCommands } from '../waves/cli.ts';
 import { registerInstrumentCommands } from '../instruments/cli.ts';
+import { registerReportCommands } from '../report/cli.ts';
 import { serve } from './serve.ts';
 
 /** Errors a user can fix: printed as one line. */
@@ -131,6 +132,7 @@ Configuration (environment):
   registerPrivacyCommands(program, withDatabase);
   registerWaveCommands(program, withDatabase);
   registerInstrumentCommands(program);
+  registerReportCommands(program);
   return program;
 }
 

@@ -200,7 +200,7 @@ export function show(ctx: PageContext, indicator: Indicator, value: number | str
   return typeof value === 'number' ? formatValue(value, indicator.unit, ctx.lang) : '—';
 }
 
-/** The raw figures of a record as data-* attributes (value, interval, n, missing, suppressed). */
+/** The raw figures of a record as data-* attributes (value, interval, n, missing, suppressed); the report writes them too. */
 export function dataOf(record: KpiRecord): Record<string, string> {
   const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
   return {

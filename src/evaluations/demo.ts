@@ -2,6 +2,7 @@
 // evaluation and an ITC thematic evaluation with its management response): recommendations to
 // several addressees, responses, actions in every status (some overdue), findings linked to
 // indicators, lessons learned and good practices (some published).
+import { activitiesEndedIn } from '../catalogue/service.ts';
 import type { Tx } from '../db/database.ts';
 import type { DemoContext } from '../demo/load.ts';
 import type { ActionStatus, IndicatorLink, ResponseDecision } from './schema.ts';
@@ -298,7 +299,45 @@ async function thematicEvaluation(tx: Tx, orgId: string): Promise<number> {
   return actions;
 }
 
+/** The Centre's own annual training evaluation of 2023: its findings, one or two per OECD-DAC criterion, feed the 2023 evaluation report. */
+async function annualTrainingEvaluation(tx: Tx, orgId: string): Promise<void> {
+  const scope = await activitiesEndedIn(tx, { from: 2023, to: 2023 });
+  const evaluation = await service.createEvaluation(tx, orgId, {
+    title: 'Annual training evaluation 2023',
+    mode: 'internal',
+    kind: 'annual_training',
+    status: 'completed',
+    commissioningUnit: 'Planning, Monitoring and Evaluation',
+    evaluators: ['Evaluation team of the Centre'],
+    startDate: '2023-10-01',
+    endDate: '2023-12-15',
+    countries: ['Global'],
+    technicalArea: 'Training',
+    keywords: ['annual evaluation', 'training', 'knowledge application'],
+    criteria: ['relevance', 'coherence', 'effectiveness', 'efficiency', 'impact', 'sustainability'],
+    limitations: 'Follow-up surveys reached fewer than one participant in four; results of level 3 and 4 indicators were triangulated with coded application examples.',
+    summary: 'The evaluation covered every activity that ended in 2023, from end-of-activity and follow-up surveys and knowledge tests.',
+    scopeActivityIds: scope.map((activity) => activity.id),
+  });
+  const findings: Array<[string, string, string?]> = [
+    ['relevance', 'Participants found the activities relevant to their work; tailor-made courses scored higher than open ones.', 'relevance'],
+    ['coherence', 'Activities on labour migration and social protection drew on the same ILO policy messages, so participants of both met consistent guidance.'],
+    ['effectiveness', 'Knowledge tests show a clear gain from pre- to post-test in every modality, largest in blended courses.', 'knowledge_gain'],
+    ['effectiveness', 'Most follow-up respondents applied what they learnt, but fewer report large improvements in competence than targeted.', 'competence_improvement'],
+    ['efficiency', 'The cost per completion fell below its target as online, tutored courses grew.', 'cost_per_completion'],
+    ['impact', 'Half of follow-up respondents report a tangible change in their organisation, most often new recruitment regulations.', 'tangible_change'],
+    ['sustainability', 'Application is sustained where a participant’s organisation takes part in follow-up; isolated participants report less lasting change.'],
+  ];
+  for (const [criterion, text, indicator] of findings) {
+    await service.addFinding(tx, orgId, evaluation.id, { criterion, text, evidence: indicator ? [{ indicatorKey: indicator, period: '2023', filters: {} }] : [] });
+  }
+}
+
 export async function evaluationsDemoStep({ database, orgId }: DemoContext): Promise<string> {
-  const actions = await database.withOrg(orgId, async (tx) => (await projectFinalEvaluation(tx, orgId)) + (await thematicEvaluation(tx, orgId)));
-  return `Evaluations: 2 evaluations with 9 recommendations, ${actions} actions and 7 lessons learned / good practices.`;
+  const actions = await database.withOrg(orgId, async (tx) => {
+    const count = (await projectFinalEvaluation(tx, orgId)) + (await thematicEvaluation(tx, orgId));
+    await annualTrainingEvaluation(tx, orgId);
+    return count;
+  });
+  return `Evaluations: 3 evaluations with 9 recommendations, ${actions} actions and 7 lessons learned / good practices.`;
 }

@@ -120,6 +120,7 @@ export async function deleteEvaluation(tx: Tx, id: string): Promise<void> {
 }
 
 export const listEvaluations = (tx: Tx) => repo.listEvaluationRows(tx);
+export const listFindings = (tx: Tx, evaluationId: string) => repo.findingsOf(tx, evaluationId);
 export const findEvaluationRow = (tx: Tx, id: string) => repo.findEvaluation(tx, id);
 
 // ---------------------------------------------------------------- the whole evaluation

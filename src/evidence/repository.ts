@@ -11,6 +11,8 @@ export interface TextFilter {
   q?: string;
   /** The year the activity ended. */
   year?: number;
+  /** The activity ended in one of these years (inclusive); a report's period. */
+  years?: { from: number; to: number };
   programme?: string;
   activityId?: string;
   modality?: string;
@@ -59,6 +61,7 @@ function conditions(filter: TextFilter): SQL {
   const where: SQL[] = [sql`an.text_value is not null`, sql`btrim(an.text_value) <> ''`];
   if (filter.q) where.push(sql`tracer_search_vector(an.text_value) @@ (select tracer_search_query(${filter.q}))`);
   if (filter.year !== undefined) where.push(sql`extract(year from act.end_date)::int = ${filter.year}`);
+  if (filter.years) where.push(sql`extract(year from act.end_date)::int between ${filter.years.from} and ${filter.years.to}`);
   if (filter.programme) where.push(sql`act.programme = ${filter.programme}`);
   if (filter.activityId) where.push(sql`an.activity_id = ${filter.activityId}`);
   if (filter.modality) where.push(sql`act.modality::text = ${filter.modality}`);

@@ -149,6 +149,29 @@ export async function codeText(
   return getText(tx, actor, keys, id);
 }
 
+/** A selected quote as a report shows it: the words, their codes and context, an anonymous respondent id; nobody's name. */
+export interface ReportQuote {
+  respondent: string;
+  text: string;
+  year: number | null;
+  activityCode: string | null;
+  programme: string | null;
+  codes: string[];
+}
+
+/** The selected quotes among the texts matching `filter`, latest activity first, for the evaluation report. */
+export async function reportQuotes(tx: Tx, orgId: string, keys: EvidenceKeys, filter: repo.TextFilter, limit: number): Promise<ReportQuote[]> {
+  const found = await repo.findTexts(tx, { ...filter, quotesOnly: true }, limit, 0);
+  return found.texts.map((row) => ({
+    respondent: respondentId(keys, orgId, row.responseId),
+    text: row.text,
+    year: row.year,
+    activityCode: row.activityCode,
+    programme: row.programme,
+    codes: row.codes.map((c) => c.code),
+  }));
+}
+
 // ---------------------------------------------------------------- counts per code per year
 
 export interface CodeCounts {

@@ -43,6 +43,7 @@ import { engineIndicatorResults } from '../analytics/indicator-source.ts';
 import { wavePersonalLinks } from '../waves/personal-links.ts';
 import { waveRoutes } from '../waves/routes.ts';
 import { dashboardRoutes } from '../dashboard/routes.ts';
+import { reportRoutes } from '../report/routes.ts';
 import { renderErrorPage } from '../web/error-page.tsx';
 import { Problem, toProblem } from './problem.ts';
 import { csrfUserInfo, requestContext, rolesAllowedBy, SESSION_COOKIE } from './request-context.ts';
@@ -178,6 +179,7 @@ export async function buildServer({ database, config, logger = false, uploadLimi
   await app.register(responseRoutes, { ...deps, resourcePersons: resourcePersonsFromEnrolments, personalLinks: wavePersonalLinks() });
   await app.register(waveRoutes, deps);
   await app.register(dashboardRoutes, deps);
+  await app.register(reportRoutes, deps);
   return app;
 }
 

@@ -3,7 +3,11 @@ import type { Command } from 'commander';
 import { listOrganisations, resolveOrganisation } from '../accounts/service.ts';
 import type { WithDatabase } from '../messaging/cli.ts';
 import { describeWaveReport, WaveScheduler } from './scheduler.ts';
-import { responseRates } from './service.ts';
+import { responseRates, type RateFilter } from './service.ts';
+import { parsePeriod, PeriodError } from '../analytics/periods.ts';
+import { UsageError } from '../cli/main.ts';
+import { activitiesEndedIn } from '../catalogue/service.ts';
+import type { Tx } from '../db/database.ts';
 
 const percent = (value: number | null) => (value === null ? '–' : `${(value * 100).toFixed(1)}%`);
 
@@ -28,7 +32,9 @@ export function registerWaveCommands(program: Command, withDatabase: WithDatabas
     .description('Response rates (AAPOR RR1, RR2) by instrument purpose')
     .option('--org <slug>', 'only this organisation')
     .option('--by <grouping>', 'wave, purpose, instrument, activity or total', 'purpose')
-    .action((options: { org?: string; by: string }) =>
+    .option('--period <period>', 'only the activities that ended in this year (2023) or range (2022-2023), as the evaluation report counts them')
+    .option('--programme <name>', 'only the activities of this programme (with --period)')
+    .action((options: { org?: string; by: string; period?: string; programme?: string }) =>
       withDatabase(async (database, config) => {
         const groupings = ['wave', 'purpose', 'instrument', 'activity', 'total'] as const;
         const by = groupings.find((g) => g === options.by);
@@ -36,7 +42,7 @@ export function registerWaveCommands(program: Command, withDatabase: WithDatabas
         const slug = options.org ?? config.orgSlug;
         const orgs = slug === undefined ? await listOrganisations(database.system) : [await resolveOrganisation(database.system, slug)];
         for (const org of orgs) {
-          for (const row of await database.withOrg(org.id, (tx) => responseRates(tx, by))) {
+          for (const row of await database.withOrg(org.id, async (tx) => responseRates(tx, by, await scopeFilter(tx, options)))) {
             process.stdout.write(
               `${org.slug} ${row.groupKey}: eligible ${row.eligible}, invited ${row.invited}, delivered ${row.delivered}, bounced ${row.bounced}, opened ${row.opened}, partial ${row.partial}, complete ${row.complete}, RR1 ${percent(row.rr1)}, RR2 ${percent(row.rr2)}\n`,
             );
@@ -44,4 +50,21 @@ export function registerWaveCommands(program: Command, withDatabase: WithDatabas
         }
       }),
     );
+}
+
+/** `--period` (and `--programme`): the waves of the activities that ended then, as `tracer report` counts them. */
+async function scopeFilter(tx: Tx, options: { period?: string; programme?: string }): Promise<RateFilter> {
+  if (options.period === undefined) {
+    if (options.programme !== undefined) throw new UsageError('--programme needs --period');
+    return {};
+  }
+  let period;
+  try {
+    period = parsePeriod(options.period);
+  } catch (error) {
+    if (error instanceof PeriodError) throw new UsageError(`--period: ${error.message}`);
+    throw error;
+  }
+  const activities = await activitiesEndedIn(tx, period, options.programme);
+  return { activityIds: activities.map((a) => a.id) };
 }

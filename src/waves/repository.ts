@@ -335,6 +335,13 @@ export async function listInvitations(tx: Queryable, waveId: string, limit = 100
 
 export type RateGrouping = 'wave' | 'purpose' | 'instrument' | 'activity' | 'total';
 
+/** Which waves and activities count: some waves, one activity, or a set of activities (a report's scope). */
+export interface RateFilter {
+  waveIds?: string[];
+  activityId?: string;
+  activityIds?: string[];
+}
+
 export interface RateRow {
   /** The wave id, purpose, instrument key or activity id; 'all' for the total. */
   groupKey: string;
@@ -366,10 +373,11 @@ const groupExpressions: Record<RateGrouping, SQL> = {
  * nobody), when their invitation recorded it. RR1 = complete / eligible; RR2 = (complete +
  * partial) / eligible (AAPOR).
  */
-export async function responseRateRows(tx: Queryable, filter: { waveIds?: string[]; activityId?: string }, groupBy: RateGrouping): Promise<RateRow[]> {
+export async function responseRateRows(tx: Queryable, filter: RateFilter, groupBy: RateGrouping): Promise<RateRow[]> {
   const conditions: SQL[] = [sql`w.cancelled_at is null`];
   if (filter.waveIds) conditions.push(sql`w.id = any(${sql.param(filter.waveIds)}::uuid[])`);
   if (filter.activityId) conditions.push(sql`wa.activity_id = ${filter.activityId}`);
+  if (filter.activityIds) conditions.push(sql`wa.activity_id = any(${sql.param(filter.activityIds)}::uuid[])`);
   const group = groupExpressions[groupBy];
   return rows<RateRow>(
     tx,

@@ -9,7 +9,7 @@ import { enrolmentStatuses, type EnrolmentStatus } from '../people/vocabulary.ts
 import { defaultPlan, scheduleFor, wavePopulations, type WavePlanItem, type WavePopulation } from './model.ts';
 import * as repo from './repository.ts';
 
-export type { WaveRow, WaveListRow, InvitationListRow, RateRow, RateGrouping } from './repository.ts';
+export type { WaveRow, WaveListRow, InvitationListRow, RateRow, RateGrouping, RateFilter } from './repository.ts';
 
 export interface WaveInput {
   name: string;
@@ -135,7 +135,7 @@ export async function revokeInvitation(tx: Tx, actor: Actor, invitationId: strin
  * counts, per wave or rolled up by instrument purpose, instrument, activity or in total. For the
  * staff pages and for the analytics layer.
  */
-export function responseRates(tx: Tx, groupBy: repo.RateGrouping, filter: { waveIds?: string[]; activityId?: string } = {}): Promise<repo.RateRow[]> {
+export function responseRates(tx: Tx, groupBy: repo.RateGrouping, filter: repo.RateFilter = {}): Promise<repo.RateRow[]> {
   return repo.responseRateRows(tx, filter, groupBy);
 }
 

@@ -62,6 +62,7 @@ function Layout({ ctx, title, children }: LayoutProps) {
                 <li><a href="/instruments">{t('instruments.nav')}</a></li>
                 <li><a href="/indicators">{t('nav.indicators')}</a></li>
                 {actor.role !== 'trainer' && <li><a href="/dashboard">{t('nav.dashboard')}</a></li>}
+                {actor.role !== 'trainer' && <li><a href="/report">{t('nav.report')}</a></li>}
                 {(actor.role === 'administrator' || actor.role === 'evaluator') && (
                   <li>
                     <a href="/messages">{t('nav.messages')}</a>

@@ -37,6 +37,9 @@ import wavesFr from '../../waves/messages/fr.json' with { type: 'json' };
 import dashboardEn from '../../dashboard/messages/en.json' with { type: 'json' };
 import dashboardEs from '../../dashboard/messages/es.json' with { type: 'json' };
 import dashboardFr from '../../dashboard/messages/fr.json' with { type: 'json' };
+import reportEn from '../../report/messages/en.json' with { type: 'json' };
+import reportEs from '../../report/messages/es.json' with { type: 'json' };
+import reportFr from '../../report/messages/fr.json' with { type: 'json' };
 
 /** Every domain's message files, by domain name. Add a line per domain. */
 export const domainMessages = {
@@ -52,6 +55,7 @@ export const domainMessages = {
   imports: { en: importsEn, fr: importsFr, es: importsEs },
   waves: { en: wavesEn, fr: wavesFr, es: wavesEs },
   dashboard: { en: dashboardEn, fr: dashboardFr, es: dashboardEs },
+  report: { en: reportEn, fr: reportFr, es: reportEs },
 };
 
 export const languages = ['en', 'fr', 'es'] as const;
