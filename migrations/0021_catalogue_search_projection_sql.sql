@@ -93,3 +93,6 @@ DROP FUNCTION IF EXISTS tracer_published_activity_matches(tsquery);
 DROP INDEX IF EXISTS activities_published_start_idx;
 --> statement-breakpoint
 DROP INDEX IF EXISTS activities_published_country_idx;
+--> statement-breakpoint
+-- 6. The first published resources by title, for the public search without words.
+CREATE INDEX IF NOT EXISTS resources_published_title_idx ON resources (title, id) WHERE published;

@@ -220,25 +220,30 @@ export async function searchCatalogue(tx: Tx, query: CatalogueQuery): Promise<Ca
   };
 }
 
-/** The first ten matching resources and their total, read like the activities: match set first, rows of the page after. */
+/** The first ten matching resources and their total. */
 async function searchResources(tx: Tx, query: CatalogueQuery): Promise<{ resources: PublicResource[]; resourceTotal: number }> {
   const conditions: SQL[] = [query.q ? sql`true` : sql`r.published`];
   if (query.org) conditions.push(sql`r.org_id = (select id from organisations where slug = ${query.org})`);
   if (query.theme) conditions.push(sql`r.themes @> array[${query.theme}]::text[]`);
   if (query.language) conditions.push(sql`r.languages @> array[${query.language}]::text[]`);
-  const source = query.q ? sql`tracer_published_resource_matches(${searchQuery(query.q)}) r` : sql`resources r`;
-  const found = await rows<Omit<PublicResource, 'organisation'> & { orgSlug: string; orgName: string; total: number }>(
-    tx,
-    sql`with matched as materialized (
-          select r.org_id, r.id, r.title, ${query.q ? sql`r.rank` : sql`0::real`} as rank from ${source} where ${sql.join(conditions, sql` and `)}
-        )
-        select r.id, o.slug as "orgSlug", o.name as "orgName", r.title, r.description, r.type, r.languages, r.licence, r.url,
-               r.themes, r.open_access as "openAccess", (select count(*)::int from matched) as total
-          from (select * from matched order by rank desc, title, id limit 10) m
-          join resources r on r.org_id = m.org_id and r.id = m.id
-          join organisations o on o.id = r.org_id
-         order by m.rank desc, m.title, m.id`,
-  );
+  const where = sql.join(conditions, sql` and `);
+  const columns = sql`r.id, o.slug as "orgSlug", o.name as "orgName", r.title, r.description, r.type, r.languages, r.licence, r.url,
+                      r.themes, r.open_access as "openAccess"`;
+  // Without words the first ten come from resources_published_title_idx in title order; holding every
+  // published resource to sort them would cost more than the activities' whole browse.
+  const statement = query.q
+    ? sql`with matched as materialized (
+            select r.org_id, r.id, r.title, r.rank from tracer_published_resource_matches(${searchQuery(query.q)}) r where ${where}
+          )
+          select ${columns}, (select count(*)::int from matched) as total
+            from (select * from matched order by rank desc, title, id limit 10) m
+            join resources r on r.org_id = m.org_id and r.id = m.id
+            join organisations o on o.id = r.org_id
+           order by m.rank desc, m.title, m.id`
+    : sql`select ${columns}, (select count(*)::int from resources r where ${where}) as total
+            from resources r join organisations o on o.id = r.org_id
+           where ${where} order by r.title, r.id limit 10`;
+  const found = await rows<Omit<PublicResource, 'organisation'> & { orgSlug: string; orgName: string; total: number }>(tx, statement);
   return {
     resourceTotal: found[0]?.total ?? 0,
     resources: found.map(({ orgSlug, orgName, total: _total, ...resource }) => ({ ...resource, organisation: { slug: orgSlug, name: orgName } })),
