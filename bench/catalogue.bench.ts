@@ -1,25 +1,23 @@
 // Benchmark (not a test): public catalogue search over 100,000 activities and resources on
-// PostgreSQL, and participant import throughput.
-//   npx tsx bench/catalogue.bench.ts            (BENCH_CATALOGUE_SIZE=100000, BENCH_PARTICIPANTS=20000)
-// Uses a fresh database on the server of DATABASE_URL (default postgres://root@127.0.0.1:5432/postgres)
-// and drops it afterwards. Goal: search p95 < 30 ms.
-// The data varies each attribute on its own cycle (24 topics in three languages, two themes of eleven,
-// twelve countries, several languages per activity), so that facets are not correlated and a text query
-// matches a realistic share of the catalogue rather than a quarter of it.
+// PostgreSQL, timed per query shape, and participant import throughput.
+//   npm run bench -- catalogue      (BENCH_CATALOGUE_SIZE=100000, BENCH_PARTICIPANTS=20000, BENCH_ROUNDS=10)
+// Uses a fresh database on the server of BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/postgres)
+// and drops it afterwards. Goal: search p95 < 30 ms. The data: bench/catalogue-data.ts.
 //
-// Profile (EXPLAIN ANALYZE as tracer_public over this data set, 2026-11-22, load average ~28 on 2 cores):
-// - "recrutement éthique" matches 21,280 of 72,000 published activities. The match alone
-//   (`published and search_vector @@ q`, no rank, no facets) took ~430 ms under that load: the planner
-//   reads all published rows through activities_published_org_idx and filters (12,760 buffers) rather
-//   than using the GIN index, since a quarter of the rows match. Ranking, the page and facets add the rest.
-// - The match set is held twice (the SECURITY DEFINER function's tuplestore, then the materialised CTE)
-//   and spills at work_mem 4 MB (~4,000 temp pages read per search); it is then scanned six times.
-// - Tried: all nine facets in one unnest pass (psql timings within the noise of the loaded machine);
-//   work_mem 32 MB for the search transaction (this bench: p50 475 → 469 ms, p95 985 → 1191 ms, load
-//   32 → 39). Neither showed a gain, so neither was kept.
-// - What the goal needs: the match set must be cheap to read — a narrow search projection (ids, facet
-//   codes, a small ranking vector) maintained by trigger, filters inside the owner-rights functions so
-//   array filters use GIN indexes, and precomputed facet counts for queries without words.
+// Design (src/catalogue/search.ts, migration catalogue_search_projection_sql): the search reads
+// catalogue_activity_search, a projection of published activities kept by a trigger, with no row filter,
+// so `@@` and the facet-key `@>` combine their GIN indexes (BitmapAnd); facets are one unnest of the
+// matched rows' keys; browsing without words, filters or period reads catalogue_facet_counts and takes its
+// page from an index. Profile (EXPLAIN ANALYZE as tracer_public, 2026-11-22, load average 16–38 on 2 cores
+// from other work, so every figure is several times what an idle machine gives):
+// - "recrutement éthique" matches 21,280 of 72,000: bitmap index scan ~8 ms, then the heap of the
+//   projection (11,300 pages: each row still carries its ~800-byte three-language vector, because
+//   PostgreSQL only moves values out of line above ~2 kB a row, whatever toast_tuple_target says),
+//   then one hash aggregate over 221,000 facet keys. Those two dominate; work_mem 32 MB (set per search)
+//   keeps the matched rows in memory (they spilled ~900 temp pages at 4 MB).
+// - Still slow: a period without words or filters ("browse past"), which counts ~60,000 rows — the
+//   stored counts cannot know today's date; and broad word queries, by the two costs above. Next steps:
+//   a narrower vector (or the projection split so the heap read is small), facet keys as integer codes.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { addMember } from '../src/accounts/service.ts';
