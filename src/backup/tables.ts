@@ -1,6 +1,6 @@
 // What a backup contains, read from the database's own catalogue so that a table added by any
 // future migration is backed up without anyone remembering to list it: every organisation-owned
-// table (the tenancy rule guarantees an org_id column), in an order where each table comes after
+// table (the tenancy rule guarantees an org_id column) except those derived by triggers, in an order where each table comes after
 // the tables it references, plus the global tables an organisation needs.
 import { sql } from 'drizzle-orm';
 import { rows, type Queryable } from '../db/database.ts';
@@ -22,6 +22,15 @@ const TRIGGER_DEPENDENCIES: Record<string, string[]> = {
   resources: ['themes'],
 };
 
+/**
+ * Tables that triggers derive from other tables, left out of backups: restoring their sources
+ * rebuilds them (restoring their rows as well would write each row twice).
+ */
+export const DERIVED_TABLES: Readonly<Record<string, string>> = {
+  catalogue_activity_search: 'the public search projection of published activities, written by the trigger on activities',
+  catalogue_facet_counts: 'facet counts of published activities, written by the same trigger',
+};
+
 /** Global tables, in restore order, with what a one-organisation backup takes of them. */
 export const GLOBAL_TABLES = ['organisations', 'users', 'instance_settings'] as const;
 export type GlobalTable = (typeof GLOBAL_TABLES)[number];
@@ -36,7 +45,9 @@ export async function organisationTables(db: Queryable): Promise<TableShape[]> {
              and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'org_id' and not a.attisdropped)
            order by 1`,
     )
-  ).map((row) => row.name);
+  )
+    .map((row) => row.name)
+    .filter((name) => !(name in DERIVED_TABLES));
   const edges = await rows<{ child: string; parent: string }>(
     db,
     sql`select distinct child.relname as child, parent.relname as parent

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import type { Actor } from '../accounts/service.ts';
-import type { Database } from '../db/database.ts';
+import { rows as rowsOf, type Database } from '../db/database.ts';
 import { exportTable, ImportRejected, importTable } from '../imports/importer.ts';
 import { readTable } from '../imports/table.ts';
 import { createTestDatabase } from '../testing/database.ts';
@@ -116,6 +116,41 @@ describe('catalogue', () => {
     const rejected = await importTable(database, actor, activityImport, { fileName: 'latin1.csv', bytes: latin1 }).catch((e: unknown) => e);
     assert.ok(rejected instanceof ImportRejected);
     assert.match(rejected.report.issues[0]!.message, /not UTF-8.*CSV UTF-8/);
+  });
+
+  it('keeps the public search projection and its stored facet counts in step with every write', async () => {
+    const orgId = actor.orgId;
+    const recount = () =>
+      database.withOrg(orgId, async (tx) => {
+          const [row] = await rowsOf<{ stored: string | null; recomputed: string | null; projected: number; published: number }>(
+            tx,
+            sql`select (select string_agg(facet_key || '=' || activities, ';' order by facet_key) from catalogue_facet_counts where activities <> 0) as stored,
+                       (select string_agg(key || '=' || n, ';' order by key) from (
+                          select key, count(*) as n from activities a, unnest(tracer_catalogue_facet_keys(a) || 'total'::text) key
+                           where a.published group by key) k) as recomputed,
+                       (select count(*)::int from catalogue_activity_search) as projected,
+                       (select count(*)::int from activities where published) as published`,
+          );
+          return row!;
+        });
+    const check = async (step: string) => {
+      const counts = await recount();
+      assert.equal(counts.stored, counts.recomputed, `${step}: stored counts`);
+      assert.equal(counts.projected, counts.published, `${step}: one projection row per published activity`);
+      const browsed = await search({});
+      assert.equal(browsed.total, counts.published, `${step}: total`);
+    };
+    await check('after import');
+    await database.withOrg(orgId, (tx) => tx.execute(sql`update activities set themes = array['social_dialogue','gender_and_migration'], country = 'MX', region = 'americas' where code = 'ER-2022'`));
+    await check('after a change of facets');
+    assert.deepEqual(await codes({ theme: 'social_dialogue', country: 'MX' }), ['ER-2022']);
+    await database.withOrg(orgId, (tx) => tx.execute(sql`update activities set published = false where code = 'MIG-ES'`));
+    await check('after unpublishing');
+    assert.deepEqual(await codes({ q: 'migraciones américa' }), []);
+    await database.withOrg(orgId, (tx) => tx.execute(sql`update activities set published = true where code = 'MIG-ES'`));
+    await database.withOrg(orgId, (tx) => tx.execute(sql`delete from activities where code = 'F-1'`));
+    await check('after republishing and a delete');
+    assert.deepEqual(await codes({ q: 'migraciones américa' }), ['MIG-ES']);
   });
 
   it('imports resources linked to activities and searches them publicly', async () => {

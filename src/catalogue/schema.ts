@@ -126,3 +126,53 @@ export const resourceActivities = pgTable(
     orgIsolation(),
   ],
 );
+
+/**
+ * The public catalogue's search projection: one narrow row per *published* activity, written by the
+ * trigger on `activities` (custom migration) in the same statement as the activity, never by code.
+ * It holds only public values, so the `tracer_public` role reads it without a row filter and `@@`
+ * and `@>` use the GIN indexes. `facets` lists every facet value of the activity as `facet:value`
+ * (`theme:social_dialogue`, `year:2024`, …): facet filters are one array containment, facet counts
+ * one unnest of the matched rows. `rank_vector` (the title alone, weight A) ranks them: ranking reads
+ * a small value per match rather than the whole three-language vector. Distributed by org_id like
+ * `activities`, with which it is co-located.
+ */
+export const catalogueActivitySearch = pgTable(
+  'catalogue_activity_search',
+  {
+    orgId: orgIdColumn(),
+    activityId: uuid('activity_id').notNull(),
+    title: text('title').notNull(),
+    startDate: date('start_date'),
+    /** End date, or start date when there is none: what "upcoming" and "past" compare with today. */
+    lastDate: date('last_date'),
+    facets: text('facets').array().notNull(),
+    rankVector: tsvector('rank_vector').notNull(),
+    searchVector: tsvector('search_vector').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.activityId] }),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }).onDelete('cascade'),
+    index('catalogue_activity_search_text_idx').using('gin', t.searchVector),
+    index('catalogue_activity_search_facets_idx').using('gin', t.facets),
+    index('catalogue_activity_search_start_idx').on(t.startDate.desc().nullsLast(), t.activityId),
+    index('catalogue_activity_search_title_idx').on(t.title, t.activityId),
+    index('catalogue_activity_search_last_idx').on(t.lastDate),
+    orgIsolation(),
+  ],
+);
+
+/**
+ * How many published activities of an organisation carry each facet value (`facet_key` as in
+ * `catalogue_activity_search.facets`; the key `total` counts them all), kept by the same trigger.
+ * Browsing without words or filters reads these few rows instead of counting the whole catalogue.
+ */
+export const catalogueFacetCounts = pgTable(
+  'catalogue_facet_counts',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    facetKey: text('facet_key').notNull(),
+    activities: integer('activities').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.facetKey] }), orgIsolation()],
+);

@@ -78,92 +78,117 @@ export interface CatalogueResults {
   resourceTotal: number;
 }
 
+// Activities are searched in `catalogue_activity_search` (schema.ts): one narrow row per published
+// activity, kept by a trigger, holding only public values. Its rows need no filter for the public
+// role, so `@@` on the search vector and `@>` on the facet keys use their GIN indexes together.
 // The tsquery is computed once per statement (an init plan), not once per row: tracer_search_query
-// runs three parsers and stemmers. Matching goes through tracer_published_*_matches (migration 0006)
-// because row-level security keeps `@@` from using the GIN index under the public role. No need to
-// join organisations to the matches: a published activity's organisation is public by definition.
+// runs three parsers and stemmers.
 function searchQuery(q: string): SQL {
   return sql`(select tracer_search_query(${q}))`;
 }
 
-/** Conditions over `a`: published activities, or the rows of tracer_published_activity_matches when searching text. */
+/** The facet keys (`facet:value`, as the trigger writes them) that every matched activity must carry. */
+function requiredFacetKeys(query: CatalogueQuery): string[] {
+  const values: Array<[FacetName, string | number | undefined]> = [
+    ['theme', query.theme], ['modality', query.modality], ['language', query.language], ['region', query.region],
+    ['country', query.country], ['year', query.year], ['fee_type', query.feeType], ['status', query.status], ['target_group', query.targetGroup],
+  ];
+  return values.filter(([, value]) => value !== undefined && value !== '').map(([facet, value]) => `${facet}:${value}`);
+}
+
+function organisationCondition(column: SQL, slug: string): SQL {
+  return sql`${column} = (select id from organisations where slug = ${slug})`;
+}
+
+/** Conditions over `s`, the search projection. */
 function activityConditions(query: CatalogueQuery): SQL {
-  const conditions: SQL[] = [query.q ? sql`true` : sql`a.published`];
-  if (query.org) conditions.push(sql`a.org_id = (select id from organisations where slug = ${query.org})`);
-  if (query.theme) conditions.push(sql`a.themes @> array[${query.theme}]::text[]`);
-  if (query.modality) conditions.push(sql`a.modality::text = ${query.modality}`);
-  if (query.language) conditions.push(sql`a.languages @> array[${query.language}]::text[]`);
-  if (query.region) conditions.push(sql`a.region = ${query.region}`);
-  if (query.country) conditions.push(sql`a.country = ${query.country}`);
-  if (query.year) conditions.push(sql`a.start_date >= make_date(${query.year}::int, 1, 1) and a.start_date < make_date(${query.year}::int + 1, 1, 1)`);
-  if (query.feeType) conditions.push(sql`a.fee_type::text = ${query.feeType}`);
-  if (query.status) conditions.push(sql`a.status::text = ${query.status}`);
-  if (query.targetGroup) conditions.push(sql`a.target_groups @> array[${query.targetGroup}]::text[]`);
-  if (query.when === 'upcoming') conditions.push(sql`coalesce(a.end_date, a.start_date) >= current_date`);
-  if (query.when === 'past') conditions.push(sql`coalesce(a.end_date, a.start_date) < current_date`);
+  const conditions: SQL[] = [sql`true`];
+  if (query.q) conditions.push(sql`s.search_vector @@ ${searchQuery(query.q)}`);
+  if (query.org) conditions.push(organisationCondition(sql`s.org_id`, query.org));
+  const keys = requiredFacetKeys(query);
+  if (keys.length > 0) conditions.push(sql`s.facets @> array[${sql.join(keys.map((key) => sql`${key}`), sql`, `)}]::text[]`);
+  if (query.when === 'upcoming') conditions.push(sql`s.last_date >= current_date`);
+  if (query.when === 'past') conditions.push(sql`s.last_date < current_date`);
   return sql.join(conditions, sql` and `);
+}
+
+/** Browsing the whole catalogue, or one organisation's, reads the counts the trigger keeps. */
+function readsStoredCounts(query: CatalogueQuery): boolean {
+  return !query.q && !query.when && requiredFacetKeys(query).length === 0;
 }
 
 function ranksByRelevance(query: CatalogueQuery): query is CatalogueQuery & { q: string } {
   return Boolean(query.q) && (query.sort ?? 'relevance') === 'relevance';
 }
 
-/** Order over rows aliased `alias` that carry id, title, start_date and rank. */
-function orderBy(query: CatalogueQuery, alias: 'm' | 'p'): SQL {
+/** Order over rows aliased `alias` that carry activity_id, title, start_date and rank. */
+function orderBy(query: CatalogueQuery, alias: 'm' | 'p' | 's'): SQL {
   const t = sql.raw(alias);
-  if ((query.sort ?? (query.q ? 'relevance' : 'start_date')) === 'title') return sql`${t}.title, ${t}.id`;
-  if (ranksByRelevance(query)) return sql`${t}.rank desc, ${t}.start_date desc nulls last, ${t}.id`;
-  return sql`${t}.start_date desc nulls last, ${t}.id`;
+  if ((query.sort ?? (query.q ? 'relevance' : 'start_date')) === 'title') return sql`${t}.title, ${t}.activity_id`;
+  if (ranksByRelevance(query)) return sql`${t}.rank desc, ${t}.start_date desc nulls last, ${t}.activity_id`;
+  return sql`${t}.start_date desc nulls last, ${t}.activity_id`;
 }
 
 interface SearchRow {
   total: number;
   activities: Array<Omit<PublicActivity, 'organisation'> & { orgSlug: string; orgName: string }>;
-  facets: Array<{ facet: FacetName; value: string; count: number }> | null;
+  facets: Array<{ key: string; count: number }> | null;
+}
+
+/** The public columns of the page's activities, in page order, as one JSON array. */
+function pageActivities(query: CatalogueQuery): SQL {
+  return sql`(select coalesce(json_agg(json_build_object(
+                'id', a.id, 'orgSlug', o.slug, 'orgName', o.name, 'code', a.code, 'title', a.title,
+                'description', a.description, 'themes', a.themes, 'modality', a.modality, 'languages', a.languages,
+                'startDate', a.start_date::text, 'endDate', a.end_date::text, 'country', a.country, 'city', a.city,
+                'region', a.region, 'feeType', a.fee_type, 'isOpen', a.is_open, 'targetGroups', a.target_groups,
+                'programme', a.programme, 'status', a.status) order by ${orderBy(query, 'p')}), '[]'::json)
+              from page p join activities a on a.org_id = p.org_id and a.id = p.activity_id join organisations o on o.id = a.org_id)`;
 }
 
 /**
- * One statement: the match set is materialised once, then the page, the total and every facet are
- * read from it (the scalar facets in one pass with grouping sets, each array facet by unnest).
+ * One statement. With words, filters or a period: the matched rows are materialised once, then the
+ * page, the total and every facet are read from them (the facets in one unnest of their keys). Without:
+ * the page comes straight from an index and the counts from `catalogue_facet_counts`.
  */
 function searchStatement(query: CatalogueQuery, pageSize: number, offset: number): SQL {
-  const source = query.q ? sql`tracer_published_activity_matches(${searchQuery(query.q)}) a` : sql`activities a`;
-  const rank = ranksByRelevance(query) ? sql`a.rank` : sql`0::real`;
+  if (readsStoredCounts(query)) {
+    const org = query.org ? organisationCondition(sql`org_id`, query.org) : sql`true`;
+    return sql`
+      with facet_counts as (
+        select facet_key as key, sum(activities)::int as count from catalogue_facet_counts where ${org} group by facet_key
+      ),
+      page as (
+        select s.org_id, s.activity_id, s.title, s.start_date, 0::real as rank
+          from catalogue_activity_search s where ${query.org ? organisationCondition(sql`s.org_id`, query.org) : sql`true`}
+         order by ${orderBy(query, 's')} limit ${pageSize} offset ${offset}
+      )
+      select coalesce((select count from facet_counts where key = 'total'), 0) as total, ${pageActivities(query)} as activities,
+             (select json_agg(json_build_object('key', key, 'count', count)) from facet_counts where key <> 'total' and count > 0) as facets`;
+  }
+  const rank = ranksByRelevance(query) ? sql`ts_rank(s.rank_vector, ${searchQuery(query.q)})` : sql`0::real`;
   return sql`
     with matched as materialized (
-      select a.org_id, a.id, a.title, a.start_date, extract(year from a.start_date)::int::text as year, a.themes, a.modality,
-             a.languages, a.region, a.country, a.fee_type, a.status, a.target_groups, ${rank} as rank
-        from ${source}
+      select s.org_id, s.activity_id, s.title, s.start_date, s.facets, ${rank} as rank
+        from catalogue_activity_search s
        where ${activityConditions(query)}
     ),
     page as (
-      select m.org_id, m.id, m.title, m.start_date, m.rank
+      select m.org_id, m.activity_id, m.title, m.start_date, m.rank
         from matched m order by ${orderBy(query, 'm')} limit ${pageSize} offset ${offset}
     ),
-    scalar_facets as (
-      select case when grouping(m.modality) = 0 then 'modality' when grouping(m.region) = 0 then 'region'
-                  when grouping(m.country) = 0 then 'country' when grouping(m.year) = 0 then 'year'
-                  when grouping(m.fee_type) = 0 then 'fee_type' else 'status' end as facet,
-             coalesce(m.modality::text, m.region, m.country, m.year, m.fee_type::text, m.status::text) as value,
-             count(*)::int as count
-        from matched m
-       group by grouping sets ((m.modality), (m.region), (m.country), (m.year), (m.fee_type), (m.status))
-    ),
-    facet_values as (
-      select facet, value, count from scalar_facets where value is not null
-      union all select 'theme', value, count(*)::int from (select unnest(themes) as value from matched) x group by value
-      union all select 'language', value, count(*)::int from (select unnest(languages) as value from matched) x group by value
-      union all select 'target_group', value, count(*)::int from (select unnest(target_groups) as value from matched) x group by value
+    facet_counts as (
+      select key, count(*)::int as count from (select unnest(m.facets) as key from matched m) keys group by key
     )
-    select (select count(*)::int from matched) as total,
-           (select coalesce(json_agg(json_build_object(
-                     'id', a.id, 'orgSlug', o.slug, 'orgName', o.name, 'code', a.code, 'title', a.title,
-                     'description', a.description, 'themes', a.themes, 'modality', a.modality, 'languages', a.languages,
-                     'startDate', a.start_date::text, 'endDate', a.end_date::text, 'country', a.country, 'city', a.city,
-                     'region', a.region, 'feeType', a.fee_type, 'isOpen', a.is_open, 'targetGroups', a.target_groups,
-                     'programme', a.programme, 'status', a.status) order by ${orderBy(query, 'p')}), '[]'::json)
-              from page p join activities a on a.org_id = p.org_id and a.id = p.id join organisations o on o.id = a.org_id) as activities,
-           (select json_agg(json_build_object('facet', facet, 'value', value, 'count', count)) from facet_values) as facets`;
+    select (select count(*)::int from matched) as total, ${pageActivities(query)} as activities,
+           (select json_agg(json_build_object('key', key, 'count', count)) from facet_counts) as facets`;
+}
+
+/** `theme:social_dialogue` → ['theme', 'social_dialogue'], for the facets the page shows. */
+function splitFacetKey(key: string): [FacetName, string] | undefined {
+  const colon = key.indexOf(':');
+  const facet = key.slice(0, colon) as FacetName;
+  return colon > 0 && facetNames.includes(facet) ? [facet, key.slice(colon + 1)] : undefined;
 }
 
 function decodeJson<T>(value: T | string): T {
@@ -173,9 +198,15 @@ function decodeJson<T>(value: T | string): T {
 export async function searchCatalogue(tx: Tx, query: CatalogueQuery): Promise<CatalogueResults> {
   const page = Math.max(1, query.page ?? 1);
   const pageSize = Math.min(100, Math.max(1, query.pageSize ?? 20));
+  // The matched rows of a broad query (tens of thousands) are held once for the page and the counts;
+  // at the default 4 MB they would spill to a temporary file.
+  await tx.execute(sql`select set_config('work_mem', '32MB', true)`);
   const [row] = await rows<SearchRow>(tx, searchStatement(query, pageSize, (page - 1) * pageSize));
   const facets = Object.fromEntries(facetNames.map((name) => [name, [] as FacetCount[]])) as Record<FacetName, FacetCount[]>;
-  for (const { facet, value, count } of decodeJson(row!.facets) ?? []) facets[facet].push({ value, count });
+  for (const { key, count } of decodeJson(row!.facets) ?? []) {
+    const [facet, value] = splitFacetKey(key) ?? [];
+    if (facet && value !== undefined) facets[facet].push({ value, count });
+  }
   for (const list of Object.values(facets)) list.sort((x, y) => y.count - x.count || x.value.localeCompare(y.value));
   const { resources, resourceTotal } = await searchResources(tx, query);
   return {
@@ -189,25 +220,30 @@ export async function searchCatalogue(tx: Tx, query: CatalogueQuery): Promise<Ca
   };
 }
 
-/** The first ten matching resources and their total, read like the activities: match set first, rows of the page after. */
+/** The first ten matching resources and their total. */
 async function searchResources(tx: Tx, query: CatalogueQuery): Promise<{ resources: PublicResource[]; resourceTotal: number }> {
   const conditions: SQL[] = [query.q ? sql`true` : sql`r.published`];
   if (query.org) conditions.push(sql`r.org_id = (select id from organisations where slug = ${query.org})`);
   if (query.theme) conditions.push(sql`r.themes @> array[${query.theme}]::text[]`);
   if (query.language) conditions.push(sql`r.languages @> array[${query.language}]::text[]`);
-  const source = query.q ? sql`tracer_published_resource_matches(${searchQuery(query.q)}) r` : sql`resources r`;
-  const found = await rows<Omit<PublicResource, 'organisation'> & { orgSlug: string; orgName: string; total: number }>(
-    tx,
-    sql`with matched as materialized (
-          select r.org_id, r.id, r.title, ${query.q ? sql`r.rank` : sql`0::real`} as rank from ${source} where ${sql.join(conditions, sql` and `)}
-        )
-        select r.id, o.slug as "orgSlug", o.name as "orgName", r.title, r.description, r.type, r.languages, r.licence, r.url,
-               r.themes, r.open_access as "openAccess", (select count(*)::int from matched) as total
-          from (select * from matched order by rank desc, title, id limit 10) m
-          join resources r on r.org_id = m.org_id and r.id = m.id
-          join organisations o on o.id = r.org_id
-         order by m.rank desc, m.title, m.id`,
-  );
+  const where = sql.join(conditions, sql` and `);
+  const columns = sql`r.id, o.slug as "orgSlug", o.name as "orgName", r.title, r.description, r.type, r.languages, r.licence, r.url,
+                      r.themes, r.open_access as "openAccess"`;
+  // Without words the first ten come from resources_published_title_idx in title order; holding every
+  // published resource to sort them would cost more than the activities' whole browse.
+  const statement = query.q
+    ? sql`with matched as materialized (
+            select r.org_id, r.id, r.title, r.rank from tracer_published_resource_matches(${searchQuery(query.q)}) r where ${where}
+          )
+          select ${columns}, (select count(*)::int from matched) as total
+            from (select * from matched order by rank desc, title, id limit 10) m
+            join resources r on r.org_id = m.org_id and r.id = m.id
+            join organisations o on o.id = r.org_id
+           order by m.rank desc, m.title, m.id`
+    : sql`select ${columns}, (select count(*)::int from resources r where ${where}) as total
+            from resources r join organisations o on o.id = r.org_id
+           where ${where} order by r.title, r.id limit 10`;
+  const found = await rows<Omit<PublicResource, 'organisation'> & { orgSlug: string; orgName: string; total: number }>(tx, statement);
   return {
     resourceTotal: found[0]?.total ?? 0,
     resources: found.map(({ orgSlug, orgName, total: _total, ...resource }) => ({ ...resource, organisation: { slug: orgSlug, name: orgName } })),

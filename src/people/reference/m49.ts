@@ -59,9 +59,18 @@ const LDC = `AO BJ BF BI CF TD KM CD DJ ER ET GM GN GW LS LR MG MW ML MR MZ NE R
 /**
  * The day each country stops being an LDC (graduation takes effect on that day), past and scheduled.
  * Source: UN DESA/CDP LDC graduation page (above), checked 22 November 2026.
- * - Bangladesh, Lao PDR and Nepal: 24 November 2026 (General Assembly resolution 76/8 of
- *   24 November 2021, after a five-year preparatory period).
- * - Solomon Islands: 13 December 2027 (scheduled).
+ * - Bangladesh, Lao PDR and Nepal: 24 November 2026, five years after the General Assembly adopted
+ *   draft resolution A/76/L.6/Rev.1 on 24 November 2021 (an exceptional five-year preparatory period;
+ *   reported e.g. by Xinhua/The Nation Thailand, 25 Nov 2021, https://www.nationthailand.com/international/40009250).
+ *   Pending (checked 2026-11-22, not applied): Bangladesh asked on 18 February 2026 to extend its
+ *   preparatory period to 24 November 2029, and the CDP answered favourably on 1 June 2026
+ *   (https://bdnews24.com/economy/a4d75a30f913); Nepal asked for a deferral as well. No General
+ *   Assembly decision could be found; if one is adopted, change BD (and NP) here.
+ * - Solomon Islands: 13 December 2027. Its graduation was first due on 13 December 2024; on
+ *   25 August 2023 the General Assembly extended the preparatory period by three years
+ *   (https://islandsbusiness.com/news-break/solomon-islands-granted-three-years-ldc-graduation-extension-by-un/;
+ *   "extended to December 2027": https://islandsbusiness.com/news-break/navigating-waters-of-change-solomon-islands-ldc-graduation).
+ *   The day (13th) follows from the original date plus three years; the sources found name the month.
  * - Graduated since 2007, kept so that activities before their graduation count them as LDCs:
  *   Cabo Verde 20 Dec 2007, Maldives 1 Jan 2011, Samoa 1 Jan 2014, Equatorial Guinea 4 Jun 2017,
  *   Vanuatu 4 Dec 2020, Bhutan 13 Dec 2023, São Tomé and Príncipe 13 Dec 2024.
