@@ -81,12 +81,16 @@ export function addPage(definition: InstrumentDefinition, page: Page): Instrumen
 }
 
 /** Changes a page's key, kind, label or relevance; its questions stay. */
-export function updatePage(definition: InstrumentDefinition, pageKey: string, change: Pick<Page, 'key' | 'kind' | 'label' | 'relevant'>): InstrumentDefinition {
+/** What the page form edits; `count` (repeat_count) only for a repeat the respondent fills. */
+export type PageChange = Pick<Page, 'key' | 'kind' | 'label' | 'relevant'> & { count?: string };
+
+export function updatePage(definition: InstrumentDefinition, pageKey: string, change: PageChange): InstrumentDefinition {
   const next = clone(definition);
   const index = pageIndexOf(next, pageKey);
   const { questions } = next.pages[index]!;
   const page = { kind: change.kind, key: change.key, label: change.label, questions } as Page;
   if (change.relevant) page.relevant = change.relevant;
+  if (page.kind === 'repeat' && change.count) page.count = change.count;
   next.pages[index] = page;
   return withLanguages(next, [change.label]);
 }

@@ -12,6 +12,11 @@ export interface Choice {
   /** Stable code, stored in answers; labels may change between versions, codes do not. */
   code: string;
   label: LocalText;
+  /**
+   * Other columns of the choices sheet (`cf: 'texas'`), read by the question's choice_filter as
+   * bare names. Only choices of a filtered question carry them.
+   */
+  columns?: Record<string, string>;
 }
 
 interface QuestionCommon {
@@ -30,6 +35,10 @@ interface QuestionCommon {
 }
 
 export type Question =
+  /**
+   * `choiceFilter`: XLSForm choice_filter, evaluated on each choice (its columns as bare names, the
+   * answers as `${name}`); a filtered list may repeat a code with other columns.
+   */
   | (QuestionCommon & { type: 'single_choice'; choices: Choice[]; choiceFilter?: string; appearance?: string })
   | (QuestionCommon & { type: 'multiple_choice'; choices: Choice[]; choiceFilter?: string })
   /** Agreement/Likert and other ordered scales: answers also store their 1-based position. */
@@ -63,8 +72,26 @@ export interface ResourcePersonRepeat {
   questions: Question[];
 }
 
+/**
+ * Items the respondent adds and removes (household members…), or exactly `count` items when the
+ * XLSForm has a repeat_count. Inside an item `${x}` names the same item's answer (or a question
+ * outside the repeat); questions outside a repeat cannot name questions inside it.
+ */
+export interface Repeat {
+  kind: 'repeat';
+  key: string;
+  label: LocalText;
+  relevant?: string;
+  /** repeat_count: a whole number, or an expression on answers outside the repeat. */
+  count?: string;
+  questions: Question[];
+}
+
+/** Most items a repeat can hold (also the bound of an evaluated repeat_count). */
+export const MAX_REPEAT_ITEMS = 100;
+
 /** A page of the respondent form. */
-export type Page = Group | ResourcePersonRepeat;
+export type Page = Group | ResourcePersonRepeat | Repeat;
 
 export interface InstrumentDefinition {
   title: LocalText;
@@ -77,11 +104,17 @@ export interface InstrumentDefinition {
 export type AnswerValue = string | number | string[];
 export type AnswerSet = Record<string, AnswerValue>;
 
+/** One item of a repeat: of a resource person (per-resource-person block), or the n-th added item. */
+export interface RepeatItem {
+  resourcePersonId?: string;
+  answers: AnswerSet;
+}
+
 /** The whole of a response, as kept in `responses.data`. */
 export interface ResponseData {
   answers: AnswerSet;
-  /** Per repeat key: one entry per resource person. */
-  repeats?: Record<string, Array<{ resourcePersonId: string; answers: AnswerSet }>>;
+  /** Per repeat key: one entry per resource person, or the items in order (item_index = position + 1). */
+  repeats?: Record<string, RepeatItem[]>;
 }
 
 export function allQuestions(definition: InstrumentDefinition): Question[] {

@@ -14,11 +14,11 @@ import { HTML, Uuid } from '../http/schemas.ts';
 import { formField, uploadedFile } from '../http/upload.ts';
 import { validateResponse } from '../responses/answers.ts';
 import { renderRespondentPage } from '../responses/pages.tsx';
-import { pageSubmission, visiblePages } from '../responses/respondent-routes.ts';
+import { PageActionSchema, pageSubmission, pageWithIssue, staysOnPage, visiblePages, withRejectedValues, type PageAction } from '../responses/respondent-routes.ts';
 import * as responses from '../responses/service.ts';
 import { describeIssue, questionTypes, type DefinitionIssue } from './definition.ts';
 import * as editor from './editor.ts';
-import { purposes, type InstrumentDefinition, type Page, type Purpose, type QuestionType, type ResponseData } from './model.ts';
+import { MAX_REPEAT_ITEMS, purposes, type InstrumentDefinition, type Page, type Purpose, type QuestionType, type ResponseData } from './model.ts';
 import {
   builderPage,
   fieldErrorsOf,
@@ -337,12 +337,17 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
     },
   );
 
-  const pageFromForm = (body: FormBody, definition: InstrumentDefinition): Pick<Page, 'key' | 'kind' | 'label' | 'relevant'> => ({
-    key: String(body.key ?? '').trim(),
-    kind: body.kind === 'resource_person_repeat' ? 'resource_person_repeat' : 'group',
-    label: localTextFrom(body, 'label', editor.languagesOf(definition)),
-    relevant: String(body.relevant ?? '').trim() || undefined,
-  });
+  const pageFromForm = (body: FormBody, definition: InstrumentDefinition): editor.PageChange => {
+    const kind = body.kind === 'resource_person_repeat' || body.kind === 'repeat' ? body.kind : 'group';
+    const count = String(body.count ?? '').trim();
+    return {
+      key: String(body.key ?? '').trim(),
+      kind,
+      label: localTextFrom(body, 'label', editor.languagesOf(definition)),
+      relevant: String(body.relevant ?? '').trim() || undefined,
+      ...(kind === 'repeat' && count !== '' ? { count } : {}),
+    };
+  };
   const pageErrors = (issues: DefinitionIssue[], pageKey: string): { errors: FieldErrors; others: string[] } => {
     const errors: FieldErrors = {};
     const others: string[] = [];
@@ -355,7 +360,7 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
 
   app.post(
     '/instruments/:id/draft/pages',
-    { preHandler: editors, schema: { tags: PAGE, summary: 'Add a page (group, or a block per resource person) (HTML form)', params: IdParams, body: FormFields } },
+    { preHandler: editors, schema: { tags: PAGE, summary: 'Add a page (group, a block per resource person, or a repeat the respondent fills) (HTML form)', params: IdParams, body: FormFields } },
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const draft = await request.inOrg((tx) => loadDraft(tx, id));
@@ -546,7 +551,7 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
       clientSubmissionId: 'preview',
       csrfToken: csrfToken(request, reply),
       answers: data.answers,
-      repeatAnswers: Object.fromEntries((data.repeats?.[page.key] ?? []).map((item) => [item.resourcePersonId, item.answers])),
+      repeatItems: data.repeats?.[page.key],
       resourcePersons,
       issues,
       resumeUrl: undefined,
@@ -585,7 +590,8 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
         body: Type.Object(
           {
             _page: Type.Integer({ minimum: 0, maximum: 500 }),
-            _action: Type.Union([Type.Literal('back'), Type.Literal('next'), Type.Literal('submit')]),
+            _action: PageActionSchema,
+            _items: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_REPEAT_ITEMS })),
             _state: Type.Optional(Type.String({ maxLength: 400_000 })),
           },
           { additionalProperties: Type.Union([Type.String({ maxLength: 20_000 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })]) },
@@ -595,7 +601,7 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
     async (request, reply) => {
       const { id } = request.params as { id: string };
       const query = request.query as { version?: string; form_lang?: string };
-      const body = request.body as Record<string, string | string[]> & { _page: number; _action: 'back' | 'next' | 'submit'; _state?: string };
+      const body = request.body as Record<string, string | string[]> & { _page: number; _action: PageAction; _items?: number; _state?: string };
       const source = await request.inOrg((tx) => previewSource(tx, id, query.version));
       const formLang = formLanguage(source.definition, request, query.form_lang);
       let stored: ResponseData = { answers: {} };
@@ -608,23 +614,24 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
       const form = { definition: source.definition, resourcePersons: PREVIEW_PERSONS.map((personId) => ({ id: personId, name: '' })) };
       const pages = visiblePages(form, stored);
       const page = pages[Math.min(body._page, pages.length - 1)];
-      const submission = page ? pageSubmission(form, page, body) : {};
+      const submission = page ? pageSubmission(form, page, body, stored) : {};
       const final = body._action === 'submit';
+      const moving = body._action === 'next' || final;
       const { data, issues } = validateResponse(source.definition, submission, stored, {
-        enforceRequired: body._action !== 'back',
+        enforceRequired: moving,
         pages: final || !page ? undefined : new Set([page.key]),
         resourcePersonIds: PREVIEW_PERSONS,
       });
       if (issues.length > 0 && body._action !== 'back') {
         const now = visiblePages(form, data);
-        const withIssue = now.findIndex((p) => issues.some((issue) => p.questions.some((q) => issue.key === q.key || issue.key.startsWith(`${q.key}/`))));
-        return html(reply, renderPreview(request, reply, id, source, data, withIssue >= 0 ? withIssue : body._page, issues, formLang, query.version), 422);
+        const shown = withRejectedValues(source.definition.pages, data, issues, body);
+        return html(reply, renderPreview(request, reply, id, source, shown, pageWithIssue(now, issues) ?? body._page, issues, formLang, query.version), 422);
       }
       if (final) {
         const restart = `/instruments/${id}/preview${query.version ? `?version=${query.version}` : ''}`;
         return html(reply, previewDonePage(request.pageContext(reply), source.instrument, source.definition, data, restart));
       }
-      const next = body._action === 'back' ? body._page - 1 : body._page + 1;
+      const next = staysOnPage(body._action) ? body._page : body._action === 'back' ? body._page - 1 : body._page + 1;
       return html(reply, renderPreview(request, reply, id, source, data, Math.max(0, next), [], formLang, query.version));
     },
   );
@@ -685,7 +692,8 @@ export const instrumentPageRoutes: FastifyPluginAsync = async (app) => {
 /**
  * One row per response and one column per answer key (codes, not labels; multiple choices separated
  * by spaces as in XLSForm data). Columns follow the latest version, then keys only older versions
- * had; repeat answers get one column per resource person (`key[n]`).
+ * had; repeat answers get one column per item (`key[n]`: the n-th resource person, or the n-th item
+ * the respondent added), as many as the longest repeat of its kind among the responses.
  */
 export function responseTable(
   definitions: InstrumentDefinition[],
@@ -701,7 +709,7 @@ export function responseTable(
         const keys = question.type === 'matrix' ? question.rows.map((r) => `${question.key}/${r.key}`) : [question.key];
         for (const key of keys) {
           if (page.kind === 'group' && !topKeys.includes(key)) topKeys.push(key);
-          if (page.kind === 'resource_person_repeat' && !repeatKeys.includes(key)) {
+          if (page.kind !== 'group' && !repeatKeys.includes(key)) {
             repeatKeys.push(key);
             repeatOf.set(key, page.key);
           }
@@ -709,8 +717,8 @@ export function responseTable(
       }
     }
   }
-  const persons = Math.max(0, ...rows.flatMap((row) => Object.values(row.data.repeats ?? {}).map((items) => items.length)));
-  const repeatColumns = repeatKeys.flatMap((key) => Array.from({ length: persons }, (_, i) => ({ key, n: i })));
+  const itemsOf = (repeatKey: string) => Math.max(0, ...rows.map((row) => row.data.repeats?.[repeatKey]?.length ?? 0));
+  const repeatColumns = repeatKeys.flatMap((key) => Array.from({ length: itemsOf(repeatOf.get(key)!) }, (_, i) => ({ key, n: i })));
   const header = ['response_id', 'version', 'status', 'lang', 'started_at', 'submitted_at', 'score', 'max_score', ...topKeys, ...repeatColumns.map((c) => `${c.key}[${c.n + 1}]`)];
   const text = (value: unknown) => (value === undefined || value === null ? '' : Array.isArray(value) ? value.join(' ') : String(value));
   return {

@@ -614,7 +614,7 @@ function PageFields({ ctx, definition, action, page, errors, submit }: { ctx: Pa
       <FieldError errors={errors} name="key" />
       <label for={`${id}-kind`}>{t('instruments.page_kind')}</label>
       <select id={`${id}-kind`} name="kind">
-        {(['group', 'resource_person_repeat'] as const).map((kind) => (
+        {(['group', 'repeat', 'resource_person_repeat'] as const).map((kind) => (
           <option value={kind} selected={page?.kind === kind}>
             {tk(ctx, `instruments.kind.${kind}`)}
           </option>
@@ -628,6 +628,12 @@ function PageFields({ ctx, definition, action, page, errors, submit }: { ctx: Pa
       </table>
       <label for={`${id}-relevant`}>{t('instruments.relevant')}</label>
       <input id={`${id}-relevant`} name="relevant" value={page?.relevant ?? ''} class="wide" aria-describedby="err-relevant" />
+      <label for={`${id}-count`}>{t('instruments.repeat_count')}</label>
+      <input id={`${id}-count`} name="count" value={page?.kind === 'repeat' ? (page.count ?? '') : ''} class="wide" aria-describedby={`${id}-count-hint err-count`} />
+      <p class="hint muted" id={`${id}-count-hint`}>
+        {t('instruments.repeat_count_hint')}
+      </p>
+      <FieldError errors={errors} name="count" />
       <FieldError errors={errors} name="relevant" />
       <p>
         <button type="submit">{submit}</button>
@@ -1094,7 +1100,10 @@ export function answerLines(definition: InstrumentDefinition, data: ResponseData
   };
   for (const page of definition.pages) {
     if (page.kind === 'group') emit(page.questions, data.answers, '');
-    else (data.repeats?.[page.key] ?? []).forEach((item, index) => emit(page.questions, item.answers, `${personLabel(index + 1)} · `));
+    else if (page.kind === 'repeat') {
+      const label = localise(page.label, lang, definition.languages);
+      (data.repeats?.[page.key] ?? []).forEach((item, index) => emit(page.questions, item.answers, `${label} ${index + 1} · `));
+    } else (data.repeats?.[page.key] ?? []).forEach((item, index) => emit(page.questions, item.answers, `${personLabel(index + 1)} · `));
   }
   return lines;
 }

@@ -5,6 +5,9 @@
 import * as XLSX from 'xlsx';
 import { checkExpression, ExpressionError, parseExpression } from './expressions/evaluate.ts';
 import { definitionProblems } from './definition.ts';
+import messagesEn from './messages/en.json' with { type: 'json' };
+import messagesEs from './messages/es.json' with { type: 'json' };
+import messagesFr from './messages/fr.json' with { type: 'json' };
 import { purposes, type Choice, type InstrumentDefinition, type LocalText, type Page, type Purpose, type Question } from './model.ts';
 
 export type ImportResult =
@@ -19,6 +22,8 @@ const LANGUAGE_NAMES: Record<string, string> = {
 };
 const METADATA_TYPES = new Set(['start', 'end', 'today', 'deviceid', 'subscriberid', 'simserial', 'phonenumber', 'username', 'email', 'audit', 'uri:deviceid', 'uri:username', 'uri:email', 'uri:phonenumber', 'uri:subscriberid', 'uri:simserial', 'start-geopoint']);
 const PRESENTATIONAL_COLUMNS = new Set(['appearance', 'image', 'audio', 'video', 'big-image', 'media::image', 'media::audio', 'media::video', 'autoplay', 'buttontext', 'noapperrorstring', 'read_only', 'readonly', 'parameters', 'guidance_hint', 'tutorial notes', 'trigger']);
+/** Columns of the choices sheet that are not data a choice_filter can read. */
+const CHOICE_SHEET_TEXT = /^(list_name|name|label|image|audio|video|big-image|media|tutorial notes)(::|$)/;
 const TRACER_COLUMNS = ['tracer_type', 'tracer_correct', 'tracer_points', 'tracer_min', 'tracer_max', 'tracer_repeat', 'tracer_long'];
 
 /** Reads a workbook, touching only cells that exist (some templates declare a million empty rows). */
@@ -100,11 +105,11 @@ function convert(sheets: Record<string, Row[]>, fileName: string): ImportResult 
   const choiceRows = sheets.choices ?? [];
   const languages = collectLanguages(survey, choiceRows, settings);
   const defaultLang = languages[0]!;
-  const lists = readChoiceLists(choiceRows, defaultLang, problems);
+  const lists = readChoiceLists(choiceRows, defaultLang, isYes(settings.allow_choice_duplicates), problems);
 
   const pages: Page[] = [];
   let loose: Page | undefined;
-  const stack: Array<{ page: Page; relevant: string | undefined; kind: 'group' | 'repeat'; nested: boolean }> = [];
+  const stack: Array<{ page: Page; relevant: string | undefined; kind: 'group' | 'repeat'; nested: boolean; name: string; rowNumber: number }> = [];
   const names = new Map<string, number>();
   const at = (row: Row) => `survey sheet, row ${row.rowNumber}${row.cells.name ? ` (${row.cells.name})` : ''}`;
   const ignored = new Set<string>();
@@ -124,7 +129,7 @@ function convert(sheets: Record<string, Row[]>, fileName: string): ImportResult 
     const type = rawType.toLowerCase().replace(/\s+/g, ' ');
     if (/^begin[ _]group$/.test(type) && cells.tracer_type === 'matrix') {
       registerName(cells.name ?? '', row, names, problems, at);
-      const base = toQuestion(row, 'note', rawType, lists, defaultLang, problems, at)!;
+      const base = toQuestions(row, 'note', rawType, lists, defaultLang, problems, at)![0]!;
       matrix = { ...base, type: 'matrix', rows: [], choices: [], nestedIn: stack[stack.length - 1]?.page };
       continue;
     }
@@ -148,23 +153,33 @@ function convert(sheets: Record<string, Row[]>, fileName: string): ImportResult 
       const isRepeat = type.endsWith('repeat');
       const name = cells.name ?? '';
       registerName(name, row, names, problems, at);
-      if (isRepeat && cells.tracer_repeat !== 'resource_person') {
-        problems.push(`${at(row)}: repeats are supported only as a block per resource person of the activity (column tracer_repeat = resource_person)`);
-      }
+      const perResourcePerson = isRepeat && cells.tracer_repeat === 'resource_person';
       const outer = stack[stack.length - 1];
       const relevant = andAll([outer?.relevant, cells.relevant]);
       checkExpressionCell(cells.relevant, 'relevant', row, problems, at);
+      if (cells.repeat_count && !isRepeat) problems.push(`${at(row)}, column repeat_count: only a begin_repeat row can have a repeat_count`);
+      if (cells.repeat_count && perResourcePerson) problems.push(`${at(row)}, column repeat_count: a block per resource person has one item per resource person; it takes no repeat_count`);
+      if (cells.repeat_count && isRepeat) checkExpressionCell(cells.repeat_count, 'repeat_count', row, problems, at);
       if (outer) {
-        stack.push({ page: outer.page, relevant, kind: isRepeat ? 'repeat' : 'group', nested: true });
-        if (isRepeat) problems.push(`${at(row)}: a repeat inside a group is not supported`);
+        if (isRepeat) {
+          const enclosing = [...stack].reverse().find((entry) => entry.kind === 'repeat') ?? outer;
+          problems.push(
+            enclosing.kind === 'repeat'
+              ? `${at(row)}: a repeat inside a repeat is not supported (repeat "${enclosing.name}" begins on row ${enclosing.rowNumber})`
+              : `${at(row)}: a repeat inside a group is not supported; end the group "${enclosing.name}" (row ${enclosing.rowNumber}) before the repeat`,
+          );
+        }
+        stack.push({ page: outer.page, relevant, kind: isRepeat ? 'repeat' : 'group', nested: true, name, rowNumber: row.rowNumber });
       } else {
         const label = localText(cells, 'label', defaultLang) ?? { [defaultLang]: name };
-        const page: Page = isRepeat
+        const page: Page = perResourcePerson
           ? { kind: 'resource_person_repeat', key: name, label, questions: [] }
-          : { kind: 'group', key: name, label, questions: [] };
+          : isRepeat
+            ? { kind: 'repeat', key: name, label, questions: [], ...(cells.repeat_count ? { count: cells.repeat_count } : {}) }
+            : { kind: 'group', key: name, label, questions: [] };
         if (cells.relevant) page.relevant = cells.relevant;
         pages.push(page);
-        stack.push({ page, relevant: undefined, kind: isRepeat ? 'repeat' : 'group', nested: false });
+        stack.push({ page, relevant: undefined, kind: isRepeat ? 'repeat' : 'group', nested: false, name, rowNumber: row.rowNumber });
         loose = undefined;
       }
       continue;
@@ -177,20 +192,22 @@ function convert(sheets: Record<string, Row[]>, fileName: string): ImportResult 
       notes.push(`${at(row)}: metadata "${rawType}" is not asked; Tracer records start and submission times itself`);
       continue;
     }
-    registerName(cells.name ?? '', row, names, problems, at);
-    const question = toQuestion(row, type, rawType, lists, defaultLang, problems, at);
-    if (!question) continue;
-    const container = stack[stack.length - 1];
-    if (container?.nested && container.relevant) {
-      question.relevant = andAll([container.relevant, question.relevant]);
-    }
-    if (container) container.page.questions.push(question);
-    else {
-      if (!loose) {
-        loose = { kind: 'group', key: `page_${pages.length + 1}`, label: { [defaultLang]: localTitle(settings, fileName) }, questions: [] };
-        pages.push(loose);
+    const questions = toQuestions(row, type, rawType, lists, defaultLang, problems, at, languages);
+    if (!questions) continue;
+    for (const question of questions) {
+      registerName(question.key, row, names, problems, at);
+      const container = stack[stack.length - 1];
+      if (container?.nested && container.relevant) {
+        question.relevant = andAll([container.relevant, question.relevant]);
       }
-      loose.questions.push(question);
+      if (container) container.page.questions.push(question);
+      else {
+        if (!loose) {
+          loose = { kind: 'group', key: `page_${pages.length + 1}`, label: { [defaultLang]: localTitle(settings, fileName) }, questions: [] };
+          pages.push(loose);
+        }
+        loose.questions.push(question);
+      }
     }
   }
   if (problems.length === 0 && pages.every((p) => p.questions.length === 0)) problems.push('survey sheet: no questions (only a header row)');
@@ -232,7 +249,12 @@ function collectLanguages(survey: Row[], choices: Row[], settings: Record<string
   return list.filter((l, i, a) => a.indexOf(l) === i);
 }
 
-function readChoiceLists(rows: Row[], defaultLang: string, problems: string[]): Map<string, Choice[]> {
+function isYes(value: string | undefined): boolean {
+  return ['yes', 'true', 'true()', '1'].includes((value ?? '').trim().toLowerCase());
+}
+
+/** Choice lists by name; each choice keeps its other columns (`columns`) for choice_filter. */
+function readChoiceLists(rows: Row[], defaultLang: string, allowDuplicates: boolean, problems: string[]): Map<string, Choice[]> {
   const lists = new Map<string, Choice[]>();
   for (const row of rows) {
     const list = row.cells.list_name;
@@ -243,8 +265,13 @@ function readChoiceLists(rows: Row[], defaultLang: string, problems: string[]): 
       continue;
     }
     const choices = lists.get(list) ?? [];
-    if (choices.some((c) => c.code === code)) problems.push(`choices sheet, row ${row.rowNumber}: choice "${code}" appears twice in list "${list}"`);
-    choices.push({ code, label: localText(row.cells, 'label', defaultLang) ?? { [defaultLang]: code } });
+    if (!allowDuplicates && choices.some((c) => c.code === code)) {
+      problems.push(`choices sheet, row ${row.rowNumber}: choice "${code}" appears twice in list "${list}" (settings allow_choice_duplicates is not yes)`);
+    }
+    const columns = Object.fromEntries(Object.entries(row.cells).filter(([header]) => !CHOICE_SHEET_TEXT.test(header)));
+    const choice: Choice = { code, label: localText(row.cells, 'label', defaultLang) ?? { [defaultLang]: code } };
+    if (Object.keys(columns).length > 0) choice.columns = columns;
+    choices.push(choice);
     lists.set(list, choices);
   }
   return lists;
@@ -260,14 +287,60 @@ function registerName(name: string, row: Row, names: Map<string, number>, proble
   else names.set(name, row.rowNumber);
 }
 
-function checkExpressionCell(source: string | undefined, column: string, row: Row, problems: string[], at: (row: Row) => string): void {
+function checkExpressionCell(
+  source: string | undefined,
+  column: string,
+  row: Row,
+  problems: string[],
+  at: (row: Row) => string,
+  choiceColumns?: ReadonlySet<string>,
+): void {
   if (source === undefined || source.trim() === '') return;
   try {
-    for (const problem of checkExpression(parseExpression(source), undefined)) problems.push(`${at(row)}, column ${column}: ${problem}`);
+    for (const problem of checkExpression(parseExpression(source), undefined, choiceColumns)) problems.push(`${at(row)}, column ${column}: ${problem}`);
   } catch (error) {
     if (error instanceof ExpressionError) problems.push(`${at(row)}, column ${column}: ${error.message}`);
     else throw error;
   }
+}
+
+/** The labels Tracer gives the choice and the text question that `or_other` adds, in each language it has them in. */
+const OR_OTHER_TEXTS: Record<string, Record<string, string>> = { en: messagesEn, fr: messagesFr, es: messagesEs };
+function orOtherText(key: 'instruments.or_other.choice' | 'instruments.or_other.specify', languages: string[]): LocalText {
+  return Object.fromEntries(languages.map((lang) => [lang, (OR_OTHER_TEXTS[lang] ?? messagesEn)[key]!]));
+}
+
+/** The question of a survey row: one, or two for `select_one list or_other` (the "other" choice, then `${name}_other`). */
+function toQuestions(
+  row: Row,
+  type: string,
+  rawType: string,
+  lists: Map<string, Choice[]>,
+  defaultLang: string,
+  problems: string[],
+  at: (row: Row) => string,
+  languages: string[] = [defaultLang],
+): Question[] | undefined {
+  const question = toQuestion(row, type, rawType, lists, defaultLang, problems, at);
+  if (!question) return undefined;
+  if (!/ (or_other|or other|or specify other)$/.test(type)) return [question];
+  if (question.type !== 'single_choice' && question.type !== 'multiple_choice') {
+    problems.push(`${at(row)}: "or_other" is supported on select_one and select_multiple questions only`);
+    return [question];
+  }
+  if (question.choices.some((choice) => choice.code === 'other')) {
+    problems.push(`${at(row)}: "or_other" adds a choice "other", but the list already has one; remove or_other or the choice`);
+    return [question];
+  }
+  question.choices = [...question.choices, { code: 'other', label: orOtherText('instruments.or_other.choice', languages) }];
+  const specify: Question = {
+    key: `${question.key}_other`,
+    type: 'text',
+    long: false,
+    label: orOtherText('instruments.or_other.specify', languages),
+    relevant: `selected(\${${question.key}}, 'other')`,
+  };
+  return [question, specify];
 }
 
 function toQuestion(
@@ -296,27 +369,36 @@ function toQuestion(
   const requiredMessage = localText(cells, 'required_message', defaultLang);
   if (requiredMessage) common.requiredMessage = requiredMessage;
   if (cells.default) common.default = cells.default;
-  if (cells.choice_filter) problems.push(`${at(row)}, column choice_filter: filtering choices by an expression is not supported`);
-  if (cells.repeat_count) problems.push(`${at(row)}, column repeat_count: not supported`);
+  if (cells.repeat_count) problems.push(`${at(row)}, column repeat_count: only a begin_repeat row can have a repeat_count`);
   const tracerType = cells.tracer_type;
 
   const select = /^(select_one|select one|select1|select_multiple|select multiple|select all that apply)(?: from)? (\S+)(?: (or_other|or other|or specify other))?$/.exec(type);
   if (select) {
     const multiple = !/one|select1/.test(select[1]!);
-    if (select[3]) problems.push(`${at(row)}: "or_other" is not supported; add an "other" choice and a text question with a relevance condition`);
-    const choices = lists.get(select[2]!);
-    if (!choices) {
+    const listed = lists.get(select[2]!);
+    if (!listed) {
       problems.push(`${at(row)}: the choice list "${select[2]}" is not on the choices sheet`);
       return undefined;
     }
+    const filter = cells.choice_filter;
+    if (filter && (tracerType === 'knowledge' || tracerType === 'scale' || tracerType === 'matrix_row')) {
+      problems.push(`${at(row)}, column choice_filter: a ${tracerType} question cannot filter its choices`);
+    }
+    if (filter) {
+      const columns = new Set(['name', ...listed.flatMap((c) => Object.keys(c.columns ?? {}))]);
+      checkExpressionCell(filter, 'choice_filter', row, problems, at, columns);
+    }
+    // Only a filtered question keeps the choices' other columns: nothing else reads them.
+    const choices = filter ? listed : listed.map(({ code, label }) => ({ code, label }));
+    const filtered = filter ? { choiceFilter: filter } : {};
     if (tracerType === 'knowledge') {
       const correct = (cells.tracer_correct ?? '').split(/\s+/).filter(Boolean);
       return { ...common, type: 'knowledge', multiple, choices, correct, points: Number(cells.tracer_points ?? 1) };
     }
-    if (multiple) return { ...common, type: 'multiple_choice', choices };
+    if (multiple) return { ...common, type: 'multiple_choice', choices, ...filtered };
     if (tracerType === 'scale') return { ...common, type: 'scale', choices };
     if (tracerType === 'matrix_row') problems.push(`${at(row)}: tracer_type matrix_row is only valid inside a matrix group`);
-    return { ...common, type: 'single_choice', choices, ...(cells.appearance ? { appearance: cells.appearance } : {}) };
+    return { ...common, type: 'single_choice', choices, ...filtered, ...(cells.appearance ? { appearance: cells.appearance } : {}) };
   }
   switch (type) {
     case 'text':
@@ -365,10 +447,12 @@ function parseRequired(value: string | undefined, row: Row, problems: string[], 
 export function exportXlsForm(key: string, purpose: Purpose, definition: InstrumentDefinition): Buffer {
   const langs = definition.languages;
   const lab = (base: string) => langs.map((l) => `${base}::${l}`);
-  const surveyHeader = ['type', 'name', ...lab('label'), ...lab('hint'), 'required', ...lab('required_message'), 'relevant', 'constraint', ...lab('constraint_message'), 'calculation', 'default', 'appearance', ...TRACER_COLUMNS];
+  const surveyHeader = ['type', 'name', ...lab('label'), ...lab('hint'), 'required', ...lab('required_message'), 'relevant', 'constraint', ...lab('constraint_message'), 'calculation', 'default', 'appearance', 'choice_filter', 'repeat_count', ...TRACER_COLUMNS];
   const survey: Array<Record<string, string>> = [];
   const choices: Array<Record<string, string>> = [];
   const listNames = new Map<string, string>();
+  const choiceColumns = new Set<string>();
+  let duplicateCodes = false;
   const texts = (base: string, text: LocalText | undefined) => Object.fromEntries(langs.map((l) => [`${base}::${l}`, text?.[l] ?? '']));
   const listFor = (question: Question & { choices: Choice[] }) => {
     const signature = JSON.stringify(question.choices);
@@ -376,24 +460,32 @@ export function exportXlsForm(key: string, purpose: Purpose, definition: Instrum
     if (!name) {
       name = `${question.key}_choices`;
       listNames.set(signature, name);
-      for (const c of question.choices) choices.push({ list_name: name, name: c.code, ...texts('label', c.label) });
+      for (const c of question.choices) {
+        choices.push({ list_name: name, name: c.code, ...texts('label', c.label), ...c.columns });
+        for (const column of Object.keys(c.columns ?? {})) choiceColumns.add(column);
+      }
+      if (new Set(question.choices.map((c) => c.code)).size < question.choices.length) duplicateCodes = true;
     }
     return name;
   };
   for (const page of definition.pages) {
-    const isRepeat = page.kind === 'resource_person_repeat';
-    survey.push({ type: isRepeat ? 'begin_repeat' : 'begin_group', name: page.key, ...texts('label', page.label), relevant: page.relevant ?? '', ...(isRepeat ? { tracer_repeat: 'resource_person' } : {}) });
+    const isRepeat = page.kind !== 'group';
+    survey.push({
+      type: isRepeat ? 'begin_repeat' : 'begin_group',
+      name: page.key,
+      ...texts('label', page.label),
+      relevant: page.relevant ?? '',
+      ...(page.kind === 'resource_person_repeat' ? { tracer_repeat: 'resource_person' } : {}),
+      ...(page.kind === 'repeat' && page.count !== undefined ? { repeat_count: page.count } : {}),
+    });
     for (const q of page.questions) survey.push(...questionRows(q, texts, listFor));
     survey.push({ type: isRepeat ? 'end_repeat' : 'end_group' });
   }
   const workbook = XLSX.utils.book_new();
   XLSX.utils.book_append_sheet(workbook, XLSX.utils.json_to_sheet(survey, { header: surveyHeader }), 'survey');
-  XLSX.utils.book_append_sheet(workbook, XLSX.utils.json_to_sheet(choices, { header: ['list_name', 'name', ...lab('label')] }), 'choices');
-  XLSX.utils.book_append_sheet(
-    workbook,
-    XLSX.utils.json_to_sheet([{ form_id: key, ...texts('form_title', definition.title), default_language: langs[0] ?? 'en', tracer_purpose: purpose }]),
-    'settings',
-  );
+  XLSX.utils.book_append_sheet(workbook, XLSX.utils.json_to_sheet(choices, { header: ['list_name', 'name', ...lab('label'), ...choiceColumns] }), 'choices');
+  const settings = { form_id: key, ...texts('form_title', definition.title), default_language: langs[0] ?? 'en', tracer_purpose: purpose, ...(duplicateCodes ? { allow_choice_duplicates: 'yes' } : {}) };
+  XLSX.utils.book_append_sheet(workbook, XLSX.utils.json_to_sheet([settings]), 'settings');
   return XLSX.write(workbook, { type: 'buffer', bookType: 'xlsx' }) as Buffer;
 }
 
@@ -415,11 +507,11 @@ function questionRows(
   };
   switch (q.type) {
     case 'single_choice':
-      return [{ ...common, type: `select_one ${listFor(q)}`, appearance: q.appearance ?? '' }];
+      return [{ ...common, type: `select_one ${listFor(q)}`, appearance: q.appearance ?? '', choice_filter: q.choiceFilter ?? '' }];
     case 'scale':
       return [{ ...common, type: `select_one ${listFor(q)}`, tracer_type: 'scale' }];
     case 'multiple_choice':
-      return [{ ...common, type: `select_multiple ${listFor(q)}` }];
+      return [{ ...common, type: `select_multiple ${listFor(q)}`, choice_filter: q.choiceFilter ?? '' }];
     case 'knowledge':
       return [{ ...common, type: `${q.multiple ? 'select_multiple' : 'select_one'} ${listFor(q)}`, tracer_type: 'knowledge', tracer_correct: q.correct.join(' '), tracer_points: String(q.points) }];
     case 'rating':

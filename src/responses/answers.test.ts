@@ -148,3 +148,91 @@ describe('validation of a whole response', () => {
     assert.equal(knowledgeScore(endOfActivity, { answers: {} }), null);
   });
 });
+
+describe('repeats the respondent fills, repeat_count and choice_filter', () => {
+  const household: InstrumentDefinition = {
+    title: l('Household'),
+    languages: ['en'],
+    pages: [
+      {
+        kind: 'group',
+        key: 'head',
+        label: l('Head'),
+        questions: [
+          { key: 'size', type: 'integer', label: l('Size') },
+          { key: 'state', type: 'single_choice', label: l('State'), choices: [{ code: 'tx', label: l('Texas') }, { code: 'wa', label: l('Washington') }] },
+          {
+            key: 'county',
+            type: 'multiple_choice',
+            label: l('Counties'),
+            choiceFilter: 'st = ${state}',
+            choices: [
+              { code: 'king', label: l('King'), columns: { st: 'wa' } },
+              { code: 'king', label: l('King'), columns: { st: 'tx' } },
+              { code: 'cameron', label: l('Cameron'), columns: { st: 'tx' } },
+            ],
+          },
+        ],
+      },
+      {
+        kind: 'repeat',
+        key: 'members',
+        label: l('Member'),
+        questions: [
+          { key: 'age', type: 'integer', label: l('Age'), required: true, constraint: '. < 120' },
+          { key: 'school', type: 'single_choice', label: l('School?'), relevant: '${age} < 18 and ${size} > 1', choices },
+          { key: 'twice', type: 'calculate', label: l(''), calculation: '${age} * 2' },
+        ],
+      },
+      { kind: 'repeat', key: 'rooms', label: l('Room'), count: '${size} - 1', questions: [{ key: 'area', type: 'decimal', label: l('Area') }] },
+    ],
+  };
+
+  it('checks each item on its own: siblings by ${name}, answers outside the repeat, required and constraints per item', () => {
+    const { data, issues } = validateResponse(
+      household,
+      { answers: { size: 3 }, repeats: { members: [{ answers: { age: 40, school: 'a' } }, { answers: { age: 9, school: 'b' } }, { answers: { age: 130 } }, { answers: {} }] } },
+      undefined,
+      options,
+    );
+    assert.deepEqual(data.repeats?.members, [{ answers: { age: 40, twice: 80 } }, { answers: { age: 9, school: 'b', twice: 18 } }, { answers: {} }, { answers: {} }]);
+    assert.deepEqual(
+      issues.map((i) => [i.key, i.itemIndex, i.code]),
+      [['age', 3, 'constraint'], ['age', 4, 'required']],
+    );
+  });
+
+  it('replaces the stored items when the submission names the repeat, keeps them otherwise; refuses unknown keys and too many items', () => {
+    const stored = { answers: { size: 1 }, repeats: { members: [{ answers: { age: 30 } }, { answers: { age: 31 } }] } };
+    assert.deepEqual(validateResponse(household, { answers: { size: 1 } }, stored, { ...options, enforceRequired: false }).data.repeats?.members, [{ answers: { age: 30, twice: 60 } }, { answers: { age: 31, twice: 62 } }]);
+    assert.deepEqual(validateResponse(household, { repeats: { members: [{ answers: { age: 31 } }] } }, stored, { ...options, enforceRequired: false }).data.repeats?.members, [{ answers: { age: 31, twice: 62 } }]);
+    const { issues } = validateResponse(household, { answers: { age: 3 }, repeats: { members: [{ answers: { size: 2 } }, ...Array.from({ length: 100 }, () => ({ answers: {} }))] } }, undefined, { ...options, enforceRequired: false });
+    assert.deepEqual(issues.map((i) => [i.key, i.itemIndex, i.code]), [['age', 0, 'unknown_question'], ['members', 0, 'too_many_items'], ['size', 1, 'unknown_question']]);
+  });
+
+  it('repeat_count sets the number of items from the answers (extra items dropped, missing ones empty)', () => {
+    const rooms = (size: number, items: number) =>
+      validateResponse(household, { answers: { size }, repeats: { rooms: Array.from({ length: items }, (_, i) => ({ answers: { area: i + 1 } })) } }, undefined, { ...options, enforceRequired: false }).data.repeats?.rooms;
+    assert.deepEqual(rooms(3, 5), [{ answers: { area: 1 } }, { answers: { area: 2 } }]);
+    assert.deepEqual(rooms(4, 1), [{ answers: { area: 1 } }, { answers: {} }, { answers: {} }]);
+    assert.deepEqual(rooms(0, 2), []);
+  });
+
+  it('accepts only the choices the choice_filter offers for the answers given (a code may appear under several columns)', () => {
+    const county = (state: string, codes: string[]) => validateResponse(household, { answers: { state, county: codes } }, undefined, { ...options, enforceRequired: false });
+    assert.deepEqual(county('tx', ['king', 'cameron']).data.answers.county, ['king', 'cameron']);
+    assert.deepEqual(county('wa', ['king']).data.answers.county, ['king']);
+    const refused = county('wa', ['king', 'cameron']);
+    assert.equal(refused.data.answers.county, undefined);
+    assert.deepEqual(refused.issues.map((i) => [i.key, i.code]), [['county', 'not_a_choice']]);
+  });
+
+  it('writes one row per item with item_index = position and no resource person', () => {
+    const { data } = validateResponse(household, { answers: { size: 2 }, repeats: { members: [{ answers: { age: 40 } }, { answers: { age: 9, school: 'c' } }], rooms: [{ answers: { area: 12.5 } }] } }, undefined, options);
+    const rows = answerRows(household, data).filter((row) => row.itemIndex > 0);
+    assert.deepEqual(
+      rows.map((r) => [r.questionKey, r.itemIndex, r.resourcePersonId, r.choiceCode, r.numericValue]),
+      [['age', 1, null, null, 40], ['twice', 1, null, null, 80], ['age', 2, null, null, 9], ['school', 2, null, 'c', null], ['twice', 2, null, null, 18], ['area', 1, null, null, 12.5]],
+    );
+  });
+});

@@ -1,8 +1,8 @@
 // Answers against a version: coercion of submitted values, relevance, constraints, required,
 // calculations, knowledge scores, and the flat rows kept for analytics. Pure functions: the
 // service decides when to enforce what (a page, a partial save, a final submit).
-import { holds, compute, toText, type EvaluationContext } from '../instruments/expressions/evaluate.ts';
-import type { AnswerSet, AnswerValue, InstrumentDefinition, Page, Question, ResponseData } from '../instruments/model.ts';
+import { holds, compute, toNumber, toText, type EvaluationContext } from '../instruments/expressions/evaluate.ts';
+import { MAX_REPEAT_ITEMS, type AnswerSet, type AnswerValue, type Choice, type InstrumentDefinition, type Page, type Question, type Repeat, type RepeatItem, type ResponseData } from '../instruments/model.ts';
 
 export type IssueCode =
   | 'required'
@@ -14,12 +14,13 @@ export type IssueCode =
   | 'not_a_date'
   | 'too_long'
   | 'unknown_question'
-  | 'unknown_resource_person';
+  | 'unknown_resource_person'
+  | 'too_many_items';
 
 export interface AnswerIssue {
   /** Question key (matrix rows: `matrix/row`). */
   key: string;
-  /** 0, or 1..n within a repeat block. */
+  /** 0, or 1..n within a repeat block (for `too_many_items`, `key` is the repeat's key and this is 0). */
   itemIndex: number;
   code: IssueCode;
   /** The form's own constraint message, when it has one. */
@@ -107,7 +108,7 @@ function questionsOf(definition: InstrumentDefinition): { topLevel: Map<string, 
   if (!index) {
     const topLevel = new Map<string, Question>();
     for (const page of definition.pages) {
-      if (page.kind === 'resource_person_repeat') continue;
+      if (page.kind !== 'group') continue; // repeat blocks' questions are answered per item
       for (const q of page.questions) for (const key of inputKeys(q)) topLevel.set(key, q);
     }
     index = { topLevel };
@@ -126,9 +127,17 @@ export interface ValidationResult {
  * Validates `submitted` against `definition`. Previously stored answers (`stored`) fill in what
  * the submission does not mention, so that saving one page never loses another.
  */
+/** Repeat items as submitted: per resource person (`resourcePersonId`), or in order for a repeat the respondent fills. */
+export type SubmittedRepeats = Record<string, Array<{ resourcePersonId?: string; answers: Record<string, unknown> }>>;
+
+/**
+ * Validates `submitted` against `definition`. Previously stored answers (`stored`) fill in what
+ * the submission does not mention, so that saving one page never loses another. The items of a
+ * repeat the respondent fills are replaced as a whole when the submission names that repeat.
+ */
 export function validateResponse(
   definition: InstrumentDefinition,
-  submitted: { answers?: Record<string, unknown>; repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>> },
+  submitted: { answers?: Record<string, unknown>; repeats?: SubmittedRepeats },
   stored: ResponseData | undefined,
   options: ValidationOptions,
 ): ValidationResult {
@@ -145,6 +154,11 @@ export function validateResponse(
   }
   const repeats: NonNullable<ResponseData['repeats']> = {};
   for (const page of definition.pages) {
+    if (page.kind === 'repeat') {
+      const items = filledItems(page, submitted.repeats?.[page.key], stored?.repeats?.[page.key], issues);
+      if (items) repeats[page.key] = items;
+      continue;
+    }
     if (page.kind !== 'resource_person_repeat') continue;
     const previous = stored?.repeats?.[page.key] ?? [];
     const incoming = submitted.repeats?.[page.key];
@@ -159,12 +173,45 @@ export function validateResponse(
       return { resourcePersonId, answers };
     });
     for (const item of incoming ?? []) {
-      if (!options.resourcePersonIds.includes(item.resourcePersonId)) issues.push({ key: page.key, itemIndex: 0, code: 'unknown_resource_person' });
+      if (item.resourcePersonId === undefined || !options.resourcePersonIds.includes(item.resourcePersonId)) issues.push({ key: page.key, itemIndex: 0, code: 'unknown_resource_person' });
     }
   }
   const data: ResponseData = Object.keys(repeats).length > 0 ? { answers: top, repeats } : { answers: top };
   applyRelevanceAndRules(definition, data, options, issues);
   return { data, issues };
+}
+
+/** The items of a repeat the respondent fills: the submitted ones in order, else the stored ones; undefined when neither. */
+function filledItems(
+  page: Repeat,
+  incoming: SubmittedRepeats[string] | undefined,
+  previous: RepeatItem[] | undefined,
+  issues: AnswerIssue[],
+): Array<{ answers: AnswerSet }> | undefined {
+  if (incoming === undefined) return previous?.map((item) => ({ answers: { ...item.answers } }));
+  if (incoming.length > MAX_REPEAT_ITEMS) issues.push({ key: page.key, itemIndex: 0, code: 'too_many_items' });
+  return incoming.slice(0, MAX_REPEAT_ITEMS).map((item, index) => {
+    const answers: AnswerSet = {};
+    for (const [key, raw] of Object.entries(item.answers ?? {})) {
+      const question = page.questions.find((q) => inputKeys(q).includes(key));
+      if (!question) issues.push({ key, itemIndex: index + 1, code: 'unknown_question' });
+      else applyCoerced(answers, key, question, raw, index + 1, issues);
+    }
+    return { answers };
+  });
+}
+
+/** The number of items a repeat_count asks for (0 to MAX_REPEAT_ITEMS), or undefined when the respondent decides. */
+export function repeatCount(page: Repeat, answers: AnswerSet, today?: string): number | undefined {
+  if (page.count === undefined) return undefined;
+  const value = toNumber(compute(page.count, contextFor(answers, undefined, today)));
+  return Number.isFinite(value) ? Math.max(0, Math.min(MAX_REPEAT_ITEMS, Math.trunc(value))) : 0;
+}
+
+/** Whether a choice passes its question's choice_filter, given the answers (bare names read the choice's columns). */
+export function choicePasses(filter: string | undefined, choice: Choice, ctx: EvaluationContext): boolean {
+  if (filter === undefined) return true;
+  return holds(filter, { ...ctx, choice: (column) => (column === 'name' ? choice.code : choice.columns?.[column]) });
 }
 
 function applyCoerced(target: AnswerSet, key: string, question: Question, raw: unknown, itemIndex: number, issues: AnswerIssue[]): void {
@@ -185,6 +232,14 @@ function applyRelevanceAndRules(definition: InstrumentDefinition, data: Response
     const checked = !options.pages || options.pages.has(page.key);
     if (page.kind === 'group') {
       checkQuestions(page, page.questions, data.answers, undefined, 0, checked, options, issues);
+    } else if (page.kind === 'repeat') {
+      const count = repeatCount(page, data.answers, options.today);
+      let items = data.repeats?.[page.key];
+      if (count !== undefined) {
+        items = Array.from({ length: count }, (_, index) => items?.[index] ?? { answers: {} });
+        data.repeats = { ...data.repeats, [page.key]: items };
+      }
+      items?.forEach((item, index) => checkQuestions(page, page.questions, item.answers, data.answers, index + 1, checked, options, issues));
     } else {
       const items = data.repeats?.[page.key] ?? [];
       items.forEach((item, index) => checkQuestions(page, page.questions, item.answers, data.answers, index + 1, checked, options, issues));
@@ -223,6 +278,15 @@ function checkQuestions(
         const reported = issues.some((issue) => issue.key === key && issue.itemIndex === itemIndex);
         if (question.required && options.enforceRequired && !reported) issues.push({ key, itemIndex, code: 'required' });
         continue;
+      }
+      if ((question.type === 'single_choice' || question.type === 'multiple_choice') && question.choiceFilter !== undefined) {
+        const ctx = contextFor(answers, outer, options.today);
+        const offered = new Set(question.choices.filter((choice) => choicePasses(question.choiceFilter, choice, ctx)).map((choice) => choice.code));
+        if (![value].flat().every((code) => offered.has(String(code)))) {
+          issues.push({ key, itemIndex, code: 'not_a_choice' });
+          delete answers[key];
+          continue;
+        }
       }
       if (question.constraint && !holds(question.constraint, contextFor(answers, outer, options.today, value))) {
         issues.push({ key, itemIndex, code: 'constraint', constraintMessage: question.constraintMessage });
@@ -281,7 +345,7 @@ export function answerRows(definition: InstrumentDefinition, data: ResponseData)
   };
   for (const page of definition.pages) {
     if (page.kind === 'group') emit(page.questions, data.answers, 0, null);
-    else data.repeats?.[page.key]?.forEach((item, index) => emit(page.questions, item.answers, index + 1, item.resourcePersonId));
+    else data.repeats?.[page.key]?.forEach((item, index) => emit(page.questions, item.answers, index + 1, item.resourcePersonId ?? null));
   }
   return rows;
 }

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { copyLine, type Tx } from '../db/database.ts';
 import type { InstrumentDefinition, Purpose, ResponseData } from '../instruments/model.ts';
-import { answerRows, knowledgeScore, validateResponse, type AnswerIssue } from './answers.ts';
+import { answerRows, knowledgeScore, validateResponse, type AnswerIssue, type SubmittedRepeats } from './answers.ts';
 import * as repo from './repository.ts';
 
 /** The instrument version the responses answer. */
@@ -22,7 +22,7 @@ export interface BulkTarget {
 /** What a respondent sent, before validation (the shape of a submission). */
 export interface BulkSubmission {
   answers?: Record<string, unknown>;
-  repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>>;
+  repeats?: SubmittedRepeats;
 }
 
 /**

@@ -13,12 +13,12 @@ import type { Actor } from '../accounts/service.ts';
 import type { Database } from '../db/database.ts';
 import type { ImportKind, SheetIssue } from '../imports/importer.ts';
 import { readTable, restoreNeutralised, TableError, type Sheet } from '../imports/table.ts';
-import type { InstrumentDefinition, LocalText, Question } from '../instruments/model.ts';
+import { MAX_REPEAT_ITEMS, type InstrumentDefinition, type LocalText, type Question } from '../instruments/model.ts';
 import { getInstrumentByKey, latestVersion } from '../instruments/service.ts';
 import { activityIdsByCode } from '../catalogue/repository.ts';
 import { participantIdsByCode } from '../people/repository.ts';
 import { resourcePersonsFromEnrolments } from '../people/directory.ts';
-import { inputKeys, validateResponse, type AnswerIssue } from './answers.ts';
+import { inputKeys, validateResponse, type AnswerIssue, type SubmittedRepeats } from './answers.ts';
 import { writeResponses, type BulkResponse, type BulkTarget } from './bulk.ts';
 import type { ResponseData } from '../instruments/model.ts';
 
@@ -130,9 +130,11 @@ interface AnswerColumn {
   question: Question;
   /** Input key (matrix rows: `matrix/row`). */
   key: string;
-  /** 0, or n for the n-th resource person of a repeat. */
+  /** 0, or n for the n-th item of a repeat (the n-th resource person of a per-resource-person block). */
   itemIndex: number;
   repeatPage?: string;
+  /** The repeat is one the respondent fills (items by position), not a block per resource person. */
+  filledRepeat?: boolean;
 }
 
 /** A Kobo "select_multiple" split column (`q/code`, 1 or 0), used when the combined column is absent. */
@@ -151,7 +153,7 @@ interface Plan {
 
 interface QuestionIndex {
   /** Lower-case input key → question and page. */
-  byKey: Map<string, { question: Question; key: string; repeatPage?: string }>;
+  byKey: Map<string, { question: Question; key: string; repeatPage?: string; filledRepeat?: boolean }>;
 }
 
 function indexQuestions(definition: InstrumentDefinition): QuestionIndex {
@@ -159,7 +161,7 @@ function indexQuestions(definition: InstrumentDefinition): QuestionIndex {
   for (const page of definition.pages) {
     for (const question of page.questions) {
       for (const key of inputKeys(question)) {
-        byKey.set(key.toLowerCase(), { question, key, repeatPage: page.kind === 'resource_person_repeat' ? page.key : undefined });
+        byKey.set(key.toLowerCase(), { question, key, repeatPage: page.kind === 'group' ? undefined : page.key, ...(page.kind === 'repeat' ? { filledRepeat: true } : {}) });
       }
     }
   }
@@ -181,7 +183,7 @@ function asQuestion(index: QuestionIndex, name: string): Omit<AnswerColumn, 'col
     const found = index.byKey.get(candidate);
     if (!found) continue;
     if ((found.repeatPage !== undefined) !== itemIndex > 0) return undefined;
-    return { question: found.question, key: found.key, itemIndex, repeatPage: found.repeatPage };
+    return { question: found.question, key: found.key, itemIndex, repeatPage: found.repeatPage, ...(found.filledRepeat ? { filledRepeat: true } : {}) };
   }
   return undefined;
 }
@@ -574,12 +576,22 @@ export async function responseImport(database: Database, actor: Actor, options: 
         }
         const persons = activityId ? (resourcePersons.get(activityId) ?? []) : [];
         const answers: Record<string, unknown> = {};
-        const repeats: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>> = {};
+        const repeats: SubmittedRepeats = {};
         for (const { column, value, place } of input.cells) {
           const recode = options.mapping?.values.get(column.key) ?? options.mapping?.values.get(column.column);
           const submitted = submittedValue(column.question, value, recode);
           if (column.itemIndex === 0) {
             answers[column.key] = submitted;
+            continue;
+          }
+          if (column.filledRepeat && column.itemIndex > MAX_REPEAT_ITEMS) {
+            problems.push({ field: column.column, message: `a repeat holds at most ${MAX_REPEAT_ITEMS} items; expected ${column.key}[1]…[${MAX_REPEAT_ITEMS}]` });
+            continue;
+          }
+          if (column.filledRepeat) {
+            const items = (repeats[column.repeatPage!] ??= []);
+            while (items.length < column.itemIndex) items.push({ answers: {} });
+            items[column.itemIndex - 1]!.answers[column.key] = submitted;
             continue;
           }
           const person = persons[column.itemIndex - 1];

@@ -3,9 +3,22 @@
 // on, /assets/respondent.js re-evaluates relevance and checks answers with the same evaluator.
 import type { ComponentChildren } from 'preact';
 import { renderToString } from 'preact-render-to-string';
-import { localise, type AnswerSet, type AnswerValue, type Choice, type InstrumentDefinition, type LocalText, type Page, type Question } from '../instruments/model.ts';
+import { parseExpression, referencedNames, type EvaluationContext } from '../instruments/expressions/evaluate.ts';
+import {
+  localise,
+  MAX_REPEAT_ITEMS,
+  type AnswerSet,
+  type AnswerValue,
+  type Choice,
+  type InstrumentDefinition,
+  type LocalText,
+  type Page,
+  type Question,
+  type Repeat,
+  type RepeatItem,
+} from '../instruments/model.ts';
 import type { Translate } from '../web/i18n/index.ts';
-import { inputKeys, type AnswerIssue } from './answers.ts';
+import { choicePasses, inputKeys, repeatCount, type AnswerIssue } from './answers.ts';
 import type { ResourcePerson } from './service.ts';
 
 export interface RespondentPageProps {
@@ -19,9 +32,9 @@ export interface RespondentPageProps {
   token: string;
   clientSubmissionId: string;
   csrfToken: string;
-  /** Stored answers (all pages) and, for repeats, per resource person. */
+  /** Stored answers (all pages) and the stored items of this page when it is a repeat. */
   answers: AnswerSet;
-  repeatAnswers: Record<string, AnswerSet>;
+  repeatItems: RepeatItem[] | undefined;
   resourcePersons: ResourcePerson[];
   issues: AnswerIssue[];
   /** Address to come back to later. */
@@ -45,7 +58,12 @@ export function renderRespondentPage(props: RespondentPageProps): string {
     constraint: q.constraint,
     required: q.required === true,
     message: localise(q.constraintMessage, formLang, definition.languages) || t('respond.issue.constraint'),
+    ...('choiceFilter' in q && q.choiceFilter !== undefined ? { choiceFilter: q.choiceFilter, choices: q.choices.map((c) => ({ ...c.columns, name: c.code })) } : {}),
   }));
+  const pageLabel = localise(page.label, formLang, definition.languages);
+  // With add/remove buttons on the page, Enter in a field must still mean "next": the first
+  // submit button of a form is the one Enter presses.
+  const defaultAction = props.pageIndex + 1 < props.pageCount ? 'next' : 'submit';
   return shell(formLang, `${localise(page.label, formLang, definition.languages)} · ${title}`, props.languageLinks, t, (
     <>
       {props.notice && (
@@ -74,17 +92,23 @@ export function renderRespondentPage(props: RespondentPageProps): string {
         {Object.entries(props.hidden ?? {}).map(([name, value]) => (
           <input type="hidden" name={name} value={value} />
         ))}
-        <h2>{localise(page.label, formLang, definition.languages)}</h2>
-        {page.kind === 'group'
-          ? page.questions.map((q) => <QuestionField q={q} props={props} answers={props.answers} prefix="q" itemIndex={0} />)
-          : props.resourcePersons.map((person, index) => (
-              <fieldset class="repeat">
-                <legend>{person.name}</legend>
-                {page.questions.map((q) => (
-                  <QuestionField q={q} props={props} answers={props.repeatAnswers[person.id] ?? {}} prefix={`r.${page.key}.${person.id}`} itemIndex={index + 1} />
-                ))}
-              </fieldset>
-            ))}
+        {page.kind === 'repeat' && page.count === undefined && (
+          <button type="submit" name="_action" value={defaultAction} class="visually-hidden" tabindex={-1} aria-hidden="true">
+            {t(defaultAction === 'next' ? 'respond.next' : 'respond.submit')}
+          </button>
+        )}
+        <h2>{pageLabel}</h2>
+        {page.kind === 'group' && page.questions.map((q) => <QuestionField q={q} props={props} answers={props.answers} prefix="q" itemIndex={0} />)}
+        {page.kind === 'resource_person_repeat' &&
+          props.resourcePersons.map((person, index) => (
+            <fieldset class="repeat">
+              <legend>{person.name}</legend>
+              {page.questions.map((q) => (
+                <QuestionField q={q} props={props} answers={props.repeatItems?.find((item) => item.resourcePersonId === person.id)?.answers ?? {}} prefix={`r.${page.key}.${person.id}`} itemIndex={index + 1} />
+              ))}
+            </fieldset>
+          ))}
+        {page.kind === 'repeat' && <RepeatItems page={page} props={props} label={pageLabel} />}
         <div class="actions">
           {props.pageIndex > 0 && (
             <button type="submit" name="_action" value="back" class="secondary" formnovalidate>
@@ -192,6 +216,60 @@ interface FieldProps {
   itemIndex: number;
 }
 
+/** The items shown on a repeat page: as many as repeat_count says, else the stored ones (one empty item to begin with). */
+export function itemsToShow(page: Repeat, stored: RepeatItem[] | undefined, answers: AnswerSet): AnswerSet[] {
+  const count = repeatCount(page, answers);
+  if (count === undefined) return stored ? stored.map((item) => item.answers) : [{}];
+  return Array.from({ length: count }, (_, index) => stored?.[index]?.answers ?? {});
+}
+
+/** Each item in its fieldset; without repeat_count, "remove" per item and "add another" (plain form submits). */
+function RepeatItems({ page, props, label }: { page: Repeat; props: RespondentPageProps; label: string }) {
+  const { t } = props;
+  const items = itemsToShow(page, props.repeatItems, props.answers);
+  const editable = page.count === undefined;
+  return (
+    <>
+      <input type="hidden" name="_items" value={String(items.length)} />
+      {items.length === 0 && <p class="muted">{t('respond.no_items')}</p>}
+      {items.map((answers, index) => (
+        <fieldset class="repeat" id={`item-${index + 1}`}>
+          <legend>{t('respond.item_n', { label, n: index + 1 })}</legend>
+          {page.questions.map((q) => (
+            <QuestionField q={q} props={props} answers={answers} prefix={`r.${page.key}.${index + 1}`} itemIndex={index + 1} />
+          ))}
+          {editable && (
+            <button type="submit" name="_action" value={`remove-${index + 1}`} class="secondary" formnovalidate>
+              {t('respond.remove_item', { label, n: index + 1 })}
+            </button>
+          )}
+        </fieldset>
+      ))}
+      {editable && items.length < MAX_REPEAT_ITEMS && (
+        <p>
+          <button type="submit" name="_action" value="add" class="secondary" formnovalidate>
+            {t('respond.add_item')}
+          </button>
+        </p>
+      )}
+    </>
+  );
+}
+
+/**
+ * Which choices to show without scripts: those passing the choice_filter when every question it
+ * names is answered; otherwise each code once (the server refuses a choice the filter excludes).
+ */
+function shownChoices(question: Question, answers: AnswerSet, outer: AnswerSet): boolean[] | undefined {
+  if (!('choiceFilter' in question) || question.choiceFilter === undefined) return undefined;
+  const filter = question.choiceFilter;
+  const ctx: EvaluationContext = { value: (name) => answers[name] ?? outer[name] };
+  const decidable = referencedNames(parseExpression(filter)).every((name) => ctx.value(name) !== undefined);
+  return question.choices.map((choice, index) =>
+    decidable ? choicePasses(filter, choice, ctx) : question.choices.findIndex((other) => other.code === choice.code) === index,
+  );
+}
+
 function QuestionField({ q, props, answers, prefix, itemIndex }: FieldProps) {
   const { t, formLang, definition } = props;
   const text = (value: LocalText | undefined) => localise(value, formLang, definition.languages);
@@ -233,11 +311,25 @@ function QuestionField({ q, props, answers, prefix, itemIndex }: FieldProps) {
       return wrap(<p class="note">{text(q.label)}</p>);
     case 'single_choice':
     case 'scale':
-      return wrap(<Choices id={id} legend={label} hint={hint} name={name(q.key)} choices={q.choices} value={answers[q.key]} multiple={false} describedBy={describedBy} text={text} error={errorOf(q.key)} />);
+      return wrap(
+        <Choices id={id} legend={label} hint={hint} name={name(q.key)} choices={q.choices} shown={shownChoices(q, answers, props.answers)} value={answers[q.key]} multiple={false} describedBy={describedBy} text={text} error={errorOf(q.key)} />,
+      );
     case 'multiple_choice':
     case 'knowledge':
       return wrap(
-        <Choices id={id} legend={label} hint={hint} name={name(q.key)} choices={q.choices} value={answers[q.key]} multiple={q.type === 'multiple_choice' || q.multiple} describedBy={describedBy} text={text} error={errorOf(q.key)} />,
+        <Choices
+          id={id}
+          legend={label}
+          hint={hint}
+          name={name(q.key)}
+          choices={q.choices}
+          shown={shownChoices(q, answers, props.answers)}
+          value={answers[q.key]}
+          multiple={q.type === 'multiple_choice' || q.multiple}
+          describedBy={describedBy}
+          text={text}
+          error={errorOf(q.key)}
+        />,
       );
     case 'rating': {
       const points: Choice[] = Array.from({ length: q.max }, (_, i) => ({ code: String(i + 1), label: { [formLang]: String(i + 1) } }));
@@ -303,6 +395,8 @@ function Choices(p: {
   hint?: ComponentChildren;
   name: string;
   choices: Choice[];
+  /** Per choice, whether it is shown (choice_filter); all when absent. */
+  shown?: boolean[];
   value: AnswerValue | undefined;
   multiple: boolean;
   describedBy: string;
@@ -316,8 +410,8 @@ function Choices(p: {
       <legend>{p.legend}</legend>
       {p.hint}
       {p.choices.map((choice, index) => (
-        <label class="choice" for={`${p.id}-${index}`}>
-          <input id={`${p.id}-${index}`} type={p.multiple ? 'checkbox' : 'radio'} name={p.name} value={choice.code} checked={selected.has(choice.code)} />{' '}
+        <label class="choice" for={`${p.id}-${index}`} data-choice={p.shown ? String(index) : undefined} hidden={p.shown ? !p.shown[index] : undefined}>
+          <input id={`${p.id}-${index}`} type={p.multiple ? 'checkbox' : 'radio'} name={p.name} value={choice.code} checked={selected.has(choice.code) && (p.shown?.[index] ?? true)} />{' '}
           {p.text(choice.label)}
         </label>
       ))}

@@ -11,10 +11,10 @@ import { csrfToken } from '../http/request-context.ts';
 import { HTML } from '../http/schemas.ts';
 import { holds } from '../instruments/expressions/evaluate.ts';
 import type { LinkAccess } from './access.ts';
-import { inputKeys, type AnswerIssue } from './answers.ts';
-import { renderRespondentPage, renderThanksPage } from './pages.tsx';
+import { inputKeys, repeatCount, type AnswerIssue } from './answers.ts';
+import { itemsToShow, renderRespondentPage, renderThanksPage } from './pages.tsx';
 import * as service from './service.ts';
-import type { ResponseData } from '../instruments/model.ts';
+import { MAX_REPEAT_ITEMS, type Page, type ResponseData } from '../instruments/model.ts';
 
 const PUBLIC = ['respondents'];
 const languageLabels: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español', ar: 'العربية', pt: 'Português', ru: 'Русский' };
@@ -47,6 +47,21 @@ const tokenRouteConfig = { rateLimit: { max: 300, timeWindow: '1 minute' }, secr
 const TokenParams = Type.Object({ token: Type.String({ maxLength: 100 }) });
 const PageQuery = Type.Object({ s: Type.Optional(Type.String({ format: 'uuid' })), p: Type.Optional(Type.Integer({ minimum: 0, maximum: 500 })), lang: Type.Optional(Type.String({ maxLength: 20 })) });
 const resumeCookie = 'tracer_response';
+
+/** What a button of a respondent page asks: move, submit, or add/remove an item of a repeat (`remove-2`). */
+export const PageActionSchema = Type.Union([
+  Type.Literal('back'),
+  Type.Literal('next'),
+  Type.Literal('submit'),
+  Type.Literal('add'),
+  Type.String({ pattern: '^remove-[1-9][0-9]{0,2}$' }),
+]);
+export type PageAction = 'back' | 'next' | 'submit' | 'add' | `remove-${number}`;
+
+/** Add and remove change the items of a repeat and show the same page again. */
+export function staysOnPage(action: PageAction): boolean {
+  return action === 'add' || action.startsWith('remove-');
+}
 
 export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { resourcePersons, inLink }) => {
   app.get('/assets/respondent.js', { schema: { hide: true } }, async (_request, reply) =>
@@ -96,7 +111,8 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
             _csrf: Type.Optional(Type.String()),
             _sid: Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
             _page: Type.Integer({ minimum: 0, maximum: 500 }),
-            _action: Type.Union([Type.Literal('back'), Type.Literal('next'), Type.Literal('submit')]),
+            _action: PageActionSchema,
+            _items: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_REPEAT_ITEMS })),
           },
           { additionalProperties: Type.Union([Type.String({ maxLength: 20_000 }), Type.Array(Type.String({ maxLength: 200 }), { maxItems: 200 })]) },
         ),
@@ -104,7 +120,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
     },
     async (request, reply) => {
       const { token } = request.params as { token: string };
-      const body = request.body as Record<string, string | string[]> & { _sid: string; _page: number; _action: 'back' | 'next' | 'submit' };
+      const body = request.body as Record<string, string | string[]> & { _sid: string; _page: number; _action: PageAction; _items?: number };
       const outcome = await inLink(token, async (tx, access) => {
         const collection = await access.collection(tx, resourcePersons);
         if (access.personal?.answered) return { redirect: `/r/${token}`, responseId: undefined };
@@ -113,7 +129,7 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
         const formLang = pickLanguage(collection, request, existing?.lang ?? undefined);
         const pages = visiblePages(collection, existing?.data ?? { answers: {} });
         const page = pages[Math.min(body._page, pages.length - 1)]!;
-        const submission = pageSubmission(collection, page, body);
+        const submission = pageSubmission(collection, page, body, existing?.data ?? { answers: {} });
         const result = await service.submit(tx, collection, {
           clientSubmissionId: sid,
           stored: existing ?? null,
@@ -128,14 +144,14 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
         const data = result.response.data;
         if (result.outcome === 'invalid' && body._action !== 'back') {
           const now = visiblePages(collection, data);
-          const firstWithIssue = now.findIndex((p) => result.issues.some((issue) => p.questions.some((q) => issue.key === q.key || issue.key.startsWith(`${q.key}/`))));
-          const index = firstWithIssue >= 0 ? firstWithIssue : Math.min(body._page, now.length - 1);
-          const shown = withRejectedValues(data, result.issues, body);
+          const index = pageWithIssue(now, result.issues) ?? Math.min(body._page, now.length - 1);
+          const shown = withRejectedValues(collection.definition.pages, data, result.issues, body);
           return { html: render(request, reply, token, collection, shown, index, sid, result.issues, formLang, result.response.id), responseId: result.response.id };
         }
-        const next = body._action === 'back' ? body._page - 1 : body._page + 1;
+        const next = staysOnPage(body._action) ? body._page : body._action === 'back' ? body._page - 1 : body._page + 1;
         const count = visiblePages(collection, data).length;
-        return { redirect: `/r/${token}?s=${result.response.id}&p=${Math.max(0, Math.min(next, count - 1))}`, responseId: result.response.id };
+        const anchor = body._action === 'add' ? `#item-${data.repeats?.[page.key]?.length ?? 1}` : '';
+        return { redirect: `/r/${token}?s=${result.response.id}&p=${Math.max(0, Math.min(next, count - 1))}${anchor}`, responseId: result.response.id };
       });
       if (outcome.responseId) reply.setCookie(resumeCookie, outcome.responseId, { path: `/r/${token}`, httpOnly: true, sameSite: 'lax', maxAge: 90 * 86_400 });
       if ('redirect' in outcome && outcome.redirect) return reply.redirect(outcome.redirect, 303);
@@ -144,34 +160,70 @@ export const respondentPageRoutes: FastifyPluginAsync<Options> = async (app, { r
   );
 };
 
+/** The first page (of those shown) holding a question with an issue. */
+export function pageWithIssue(pages: Page[], issues: AnswerIssue[]): number | undefined {
+  const index = pages.findIndex((p) => issues.some((issue) => issue.key === p.key || p.questions.some((q) => issue.key === q.key || issue.key.startsWith(`${q.key}/`))));
+  return index >= 0 ? index : undefined;
+}
+
 /** What the respondent typed in refused fields is shown again (it is not stored), so it can be corrected. */
-function withRejectedValues(data: ResponseData, issues: AnswerIssue[], body: Record<string, unknown>): ResponseData {
+export function withRejectedValues(pages: Page[], data: ResponseData, issues: AnswerIssue[], body: Record<string, unknown>): ResponseData {
   const answers = { ...data.answers };
+  const repeats = Object.fromEntries(Object.entries(data.repeats ?? {}).map(([key, items]) => [key, items.map((item) => ({ ...item, answers: { ...item.answers } }))]));
+  const typed = (raw: unknown): raw is string | string[] => (typeof raw === 'string' ? raw !== '' : Array.isArray(raw));
   for (const issue of issues) {
-    const raw = body[`q.${issue.key}`];
-    if (issue.itemIndex === 0 && (typeof raw === 'string' ? raw !== '' : Array.isArray(raw))) answers[issue.key] = raw as string | string[];
+    if (issue.itemIndex === 0) {
+      const raw = body[`q.${issue.key}`];
+      if (typed(raw)) answers[issue.key] = raw;
+      continue;
+    }
+    const repeat = pages.find((p) => p.kind === 'repeat' && p.questions.some((q) => inputKeys(q).includes(issue.key)));
+    const item = repeat && repeats[repeat.key]?.[issue.itemIndex - 1];
+    const raw = repeat && body[`r.${repeat.key}.${issue.itemIndex}.${issue.key}`];
+    if (item && typed(raw)) item.answers[issue.key] = raw;
   }
-  return { ...data, answers };
+  return data.repeats ? { ...data, answers, repeats } : { ...data, answers };
 }
 
 /** What page handling needs of a collection (a staff preview has a draft and sample resource persons). */
 type FormSource = Pick<service.Collection, 'definition' | 'resourcePersons'>;
 
-/** Pages shown for the current answers: relevant groups, and repeats only when there are resource persons. */
+/** Pages shown for the current answers: relevant groups, per-resource-person blocks only when there are resource persons, repeats whose repeat_count is not 0. */
 export function visiblePages(collection: FormSource, data: ResponseData) {
   const ctx = { value: (name: string) => data.answers[name] };
-  return collection.definition.pages.filter((page) =>
-    page.kind === 'resource_person_repeat' ? collection.resourcePersons.length > 0 && holds(page.relevant, ctx) : holds(page.relevant, ctx),
-  );
+  return collection.definition.pages.filter((page) => {
+    if (!holds(page.relevant, ctx)) return false;
+    if (page.kind === 'resource_person_repeat') return collection.resourcePersons.length > 0;
+    if (page.kind === 'repeat') return repeatCount(page, data.answers) !== 0;
+    return true;
+  });
 }
 
-/** The answers of one posted page; a field absent from the post (unticked boxes) clears it. */
-export function pageSubmission(collection: FormSource, page: service.Collection['definition']['pages'][number], body: Record<string, unknown>): Pick<service.Submission, 'answers' | 'repeats'> {
+/**
+ * The answers of one posted page; a field absent from the post (unticked boxes) clears it. On a
+ * repeat page (`_items` items posted), "add" appends an empty item and "remove-n" drops the n-th.
+ */
+export function pageSubmission(
+  collection: FormSource,
+  page: Page,
+  body: Record<string, unknown> & { _action?: PageAction; _items?: number },
+  stored: ResponseData,
+): Pick<service.Submission, 'answers' | 'repeats'> {
   const field = (name: string) => body[name] ?? '';
   if (page.kind === 'group') {
     const answers: Record<string, unknown> = {};
     for (const question of page.questions) for (const key of inputKeys(question)) answers[key] = field(`q.${key}`);
     return { answers };
+  }
+  if (page.kind === 'repeat') {
+    const posted = body._items ?? itemsToShow(page, stored.repeats?.[page.key], stored.answers).length;
+    const keys = page.questions.flatMap(inputKeys);
+    const items = Array.from({ length: Math.min(posted, MAX_REPEAT_ITEMS) }, (_, index) => ({
+      answers: Object.fromEntries(keys.map((key) => [key, field(`r.${page.key}.${index + 1}.${key}`)])),
+    }));
+    if (page.count === undefined && body._action === 'add' && items.length < MAX_REPEAT_ITEMS) items.push({ answers: {} });
+    if (page.count === undefined && body._action?.startsWith('remove-')) items.splice(Number(body._action.slice('remove-'.length)) - 1, 1);
+    return { repeats: { [page.key]: items } };
   }
   return {
     repeats: {
@@ -204,7 +256,6 @@ function render(
   const pages = visiblePages(collection, data);
   const index = Math.max(0, Math.min(pageIndex, pages.length - 1));
   const page = pages[index]!;
-  const repeatAnswers = Object.fromEntries((data.repeats?.[page.key] ?? []).map((item) => [item.resourcePersonId, item.answers]));
   const here = `/r/${token}?${responseId ? `s=${responseId}&` : ''}p=${index}`;
   return renderRespondentPage({
     t: request.t,
@@ -217,7 +268,7 @@ function render(
     clientSubmissionId,
     csrfToken: csrfToken(request, reply),
     answers: data.answers,
-    repeatAnswers,
+    repeatItems: data.repeats?.[page.key],
     resourcePersons: collection.resourcePersons,
     issues,
     resumeUrl: responseId ? here : undefined,

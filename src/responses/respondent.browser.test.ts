@@ -136,7 +136,7 @@ describe('respondent pages in a real browser', () => {
     const page = await context.newPage();
     await page.setContent('<!doctype html><title>vectors</title>');
     await page.addScriptTag({ content: bundled.outputFiles[0]!.text });
-    const script = `TracerExpressions && ${JSON.stringify(vectors)}.map((v) => TracerExpressions.evaluate(TracerExpressions.parseExpression(v.expression), { value: (name) => v.values[name], self: v.self, today: v.today }))`;
+    const script = `TracerExpressions && ${JSON.stringify(vectors)}.map((v) => TracerExpressions.evaluate(TracerExpressions.parseExpression(v.expression), { value: (name) => v.values[name], self: v.self, today: v.today, choice: v.choice ? (column) => v.choice[column] : undefined }))`;
     const results = (await page.evaluate(script)) as unknown[];
     assert.deepEqual(results, vectors.map((v) => v.expected));
     await context.close();

@@ -10,6 +10,7 @@ import { Problem } from '../http/problem.ts';
 import { requireRole } from '../http/request-context.ts';
 import { staffSecurity, Uuid } from '../http/schemas.ts';
 import { organisationOfLink } from '../instruments/service.ts';
+import { MAX_REPEAT_ITEMS } from '../instruments/model.ts';
 import { responseImportRoutes } from './import-routes.ts';
 import type { LinkAccess, PersonalLinks } from './access.ts';
 import { respondentPageRoutes } from './respondent-routes.ts';
@@ -26,7 +27,15 @@ const SubmissionSchema = Type.Object(
   {
     clientSubmissionId: Type.String({ minLength: 8, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
     answers: Type.Optional(AnswerMap),
-    repeats: Type.Optional(Type.Record(Type.String({ maxLength: 200 }), Type.Array(Type.Object({ resourcePersonId: Uuid, answers: AnswerMap }), { maxItems: 100 }))),
+    repeats: Type.Optional(
+      Type.Record(
+        Type.String({ maxLength: 200 }),
+        Type.Array(Type.Object({ resourcePersonId: Type.Optional(Uuid), answers: AnswerMap }), {
+          maxItems: MAX_REPEAT_ITEMS,
+          description: 'Per repeat key: the items of a per-resource-person block (each with resourcePersonId), or every item of a repeat the respondent fills, in order (replacing the stored ones)',
+        }),
+      ),
+    ),
     final: Type.Boolean(),
     lang: Type.Optional(Type.String({ maxLength: 20 })),
   },
@@ -117,7 +126,7 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
           422,
           `Some answers were not accepted (the others are saved; response ${result.response.id})`,
           result.issues.map((issue) => ({
-            field: issue.itemIndex === 0 ? `answers/${issue.key}` : `repeats/${issue.key}/${issue.itemIndex}`,
+            field: issue.code === 'too_many_items' ? `repeats/${issue.key}` : issue.itemIndex === 0 ? `answers/${issue.key}` : `repeats/${issue.key}/${issue.itemIndex}`,
             message: issue.code,
           })),
         );

@@ -7,7 +7,7 @@ import type { Tx } from '../db/database.ts';
 import { Problem } from '../http/problem.ts';
 import type { InstrumentDefinition, ResponseData } from '../instruments/model.ts';
 import * as instrumentRepo from '../instruments/repository.ts';
-import { answerRows, knowledgeScore, validateResponse, type AnswerIssue } from './answers.ts';
+import { answerRows, knowledgeScore, validateResponse, type AnswerIssue, type SubmittedRepeats } from './answers.ts';
 import * as repo from './repository.ts';
 
 export type { ResponseRow } from './repository.ts';
@@ -100,7 +100,7 @@ export async function loadCollection(tx: Tx, linkId: string, source: ResourcePer
 export interface Submission {
   clientSubmissionId?: string;
   answers?: Record<string, unknown>;
-  repeats?: Record<string, Array<{ resourcePersonId: string; answers: Record<string, unknown> }>>;
+  repeats?: SubmittedRepeats;
   /** True for the final submit; false saves progress. */
   final: boolean;
   lang?: string;

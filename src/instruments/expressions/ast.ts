@@ -4,6 +4,8 @@ export type Expr =
   | { kind: 'str'; value: string }
   | { kind: 'ref'; name: string }
   | { kind: 'self' }
+  /** A column of the choices sheet, in a choice_filter (`cf = ${state}`); `name` is the choice's code. */
+  | { kind: 'column'; name: string }
   | { kind: 'neg'; operand: Expr }
   | { kind: 'call'; name: string; args: Expr[]; offset: number }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr };

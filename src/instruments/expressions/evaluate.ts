@@ -11,6 +11,8 @@ export interface EvaluationContext {
   self?: string | number | string[] | undefined;
   /** Today's date as YYYY-MM-DD (fixed in tests). */
   today?: string;
+  /** In a choice_filter: the columns of the choice being filtered (`name` is its code). */
+  choice?: (column: string) => string | undefined;
 }
 
 export class ExpressionError extends Error {
@@ -81,10 +83,22 @@ const arity: Record<string, [number, number]> = {
   substr: [2, 3], regex: [2, 2], today: [0, 0], now: [0, 0], date: [1, 1],
 };
 
-/** Problems that make an expression unusable here: unknown functions, wrong argument counts, bad references. */
-export function checkExpression(expr: Expr, knownNames: ReadonlySet<string> | undefined): string[] {
+/**
+ * Problems that make an expression unusable here: unknown functions, wrong argument counts, bad
+ * references. Bare names (columns of the choices sheet) are allowed only when `choiceColumns` is
+ * given, i.e. in a choice_filter; `undefined` columns accepts any column name.
+ */
+export function checkExpression(
+  expr: Expr,
+  knownNames: ReadonlySet<string> | undefined,
+  choiceColumns?: ReadonlySet<string> | 'any',
+): string[] {
   const problems: string[] = [];
   visit(expr, (node) => {
+    if (node.kind === 'column') {
+      if (!choiceColumns) problems.push(`"${node.name}" is not an expression: write \${${node.name}} to name a question (bare names are columns of the choices sheet, only in a choice_filter)`);
+      else if (choiceColumns !== 'any' && !choiceColumns.has(node.name)) problems.push(`"${node.name}" is not a column of the choices sheet`);
+    }
     if (node.kind === 'call') {
       const range = arity[node.name];
       if (!range) problems.push(`unsupported function ${node.name}()`);
@@ -123,6 +137,9 @@ export function evaluate(expr: Expr, ctx: EvaluationContext): XValue {
       return fromAnswer(ctx.value(expr.name));
     case 'self':
       return fromAnswer(ctx.self);
+    case 'column':
+      if (!ctx.choice) throw new ExpressionError(`"${expr.name}" names a column of the choices sheet outside a choice_filter`, 0);
+      return ctx.choice(expr.name) ?? '';
     case 'neg':
       return -toNumber(evaluate(expr.operand, ctx));
     case 'call': {

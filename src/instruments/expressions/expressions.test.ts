@@ -9,6 +9,8 @@ export interface Vector {
   expression: string;
   values: Record<string, string | number | string[]>;
   self?: string | number;
+  /** Columns of the choice a choice_filter is evaluated on. */
+  choice?: Record<string, string>;
   today?: string;
   expected: string | number | boolean;
 }
@@ -20,6 +22,7 @@ describe('expression evaluator (server side of the shared vectors)', () => {
         value: (name) => vector.values[name],
         self: vector.self,
         today: vector.today,
+        choice: vector.choice ? (column) => vector.choice![column] : undefined,
       });
       assert.deepEqual(result, vector.expected);
     });
@@ -36,6 +39,15 @@ describe('expression parser', () => {
   it('names unsupported functions, wrong arities and unknown references', () => {
     const problems = checkExpression(parseExpression("pulldata('f', 'x', 'y', ${a}) and selected(${b})"), new Set(['a']));
     assert.deepEqual(problems, ['unsupported function pulldata()', 'selected() takes 2 argument(s), not 1', '${b} names no question']);
+  });
+
+  it('reads bare names as columns of the choices sheet, allowed only in a choice_filter', () => {
+    const filter = parseExpression('cf = ${state} and name != \'x\'');
+    assert.deepEqual(checkExpression(filter, new Set(['state']), new Set(['cf', 'name'])), []);
+    assert.deepEqual(checkExpression(filter, new Set(['state']), new Set(['name'])), ['"cf" is not a column of the choices sheet']);
+    assert.match(checkExpression(filter, new Set(['state']))[0]!, /^"cf" is not an expression: write \$\{cf\} to name a question/);
+    assert.throws(() => evaluate(filter, { value: () => 'x' }), /outside a choice_filter/);
+    assert.equal(evaluate(parseExpression('1 mod 2 = 1 and 3 div 3 = 1'), { value: () => undefined }), true);
   });
 
   it('keeps operator precedence: and binds tighter than or, * tighter than +', () => {

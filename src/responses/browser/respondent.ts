@@ -10,6 +10,9 @@ interface Rule {
   constraint?: string;
   required: boolean;
   message: string;
+  /** choice_filter and, per choice in page order, its columns (`name` = code). */
+  choiceFilter?: string;
+  choices?: Array<Record<string, string>>;
 }
 
 type Value = string | string[] | undefined;
@@ -45,11 +48,25 @@ if (rulesElement && form) {
     self,
   });
 
+  // A choice the filter excludes is hidden and unticked, so that it is never sent.
+  const filterChoices = (wrapper: HTMLElement, rule: Rule) => {
+    if (!rule.choiceFilter || !rule.choices) return;
+    const ctx = contextFor(prefixOf(wrapper));
+    for (const label of Array.from(wrapper.querySelectorAll<HTMLElement>('[data-choice]'))) {
+      const columns = rule.choices[Number(label.dataset.choice)] ?? {};
+      const shown = holds(rule.choiceFilter, { ...ctx, choice: (column) => columns[column] });
+      label.hidden = !shown;
+      const input = label.querySelector('input');
+      if (!shown && input?.checked) input.checked = false;
+    }
+  };
+
   const update = () => {
     for (const wrapper of wrappers) {
       const rule = ruleByKey.get(wrapper.dataset.key ?? '');
       if (!rule) continue;
       wrapper.hidden = !holds(rule.relevant, contextFor(prefixOf(wrapper)));
+      filterChoices(wrapper, rule);
     }
   };
 
@@ -85,7 +102,8 @@ if (rulesElement && form) {
   form.addEventListener('change', update);
   form.addEventListener('submit', (event) => {
     const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
-    if (submitter?.value === 'back') return;
+    // Back, add and remove save without checking (as the server does); next and submit check first.
+    if (submitter && (submitter.value === 'back' || submitter.value === 'add' || submitter.value.startsWith('remove-'))) return;
     const invalid = check();
     if (invalid) {
       event.preventDefault();
