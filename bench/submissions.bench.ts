@@ -18,8 +18,8 @@
 // which other load hardly changes: on 2 cores, 1,000/s needs their sum (plus the load generator's) under 2 ms.
 import autocannon from 'autocannon';
 import { loadavg } from 'node:os';
-import { gzipSync } from 'node:zlib';
-import { TestClient } from '../src/testing/http.ts';
+import { get } from 'node:http';
+import { gunzipSync } from 'node:zlib';
 import { startSubmissionBench, type SubmissionBench } from './submission-server.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
@@ -46,12 +46,26 @@ async function run(bench: SubmissionBench, overallRate?: number) {
   };
 }
 
+/** Bytes on the wire for one GET as a phone's browser sends it (accepting gzip), and the bytes it unpacks to. */
+function transfer(url: string): Promise<{ wire: number; unpacked: number }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers: { 'accept-encoding': 'gzip' } }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => {
+        const body = Buffer.concat(chunks);
+        resolve({ wire: body.length, unpacked: response.headers['content-encoding'] === 'gzip' ? gunzipSync(body).length : body.length });
+      });
+    }).on('error', reject);
+  });
+}
+
+/** The respondent page with everything it loads: transferred (what the goal counts) and unpacked. */
 async function pageWeight(bench: SubmissionBench) {
-  const anonymous = new TestClient(bench.url);
-  const parts = await Promise.all([`/r/${bench.token}`, '/assets/tracer.css', '/assets/respondent.css', '/assets/respondent.js'].map((path) => anonymous.get(path)));
+  const parts = await Promise.all([`/r/${bench.token}`, '/assets/tracer.css', '/assets/respondent.css', '/assets/respondent.js'].map((path) => transfer(bench.url + path)));
   return {
-    pageWeightBytes: parts.reduce((sum, part) => sum + Buffer.byteLength(part.text), 0),
-    pageWeightGzipBytes: parts.reduce((sum, part) => sum + gzipSync(part.text).length, 0),
+    pageWeightTransferredBytes: parts.reduce((sum, part) => sum + part.wire, 0),
+    pageWeightUnpackedBytes: parts.reduce((sum, part) => sum + part.unpacked, 0),
   };
 }
 
@@ -60,15 +74,17 @@ try {
   const loadBefore = loadavg().map((n) => n.toFixed(2));
   const closedLoop = await run(bench);
   const offered1000PerSecond = await run(bench, goals.submissionsPerSecond);
+  const weight = await pageWeight(bench);
   const report = {
     connections,
     secondsPerRun: seconds,
     closedLoop,
     offered1000PerSecond,
-    ...(await pageWeight(bench)),
+    ...weight,
     loadAverage: { before: loadBefore, after: loadavg().map((n) => n.toFixed(2)) },
     goals,
     goalMet: closedLoop.submissionsPerSecond >= goals.submissionsPerSecond && offered1000PerSecond.latencyMs.p99 < goals.p99Ms,
+    pageWeightGoalMet: weight.pageWeightTransferredBytes < goals.pageWeightBytes,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
 } finally {

@@ -1,6 +1,8 @@
 // Secure headers on public pages, staff pages and the API, and no caching of what signed-in users see.
 import assert from 'node:assert/strict';
+import { get, type IncomingHttpHeaders } from 'node:http';
 import { after, before, describe, it } from 'node:test';
+import { gunzipSync } from 'node:zlib';
 import type { Database } from '../db/database.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { createTestOrg, startTestServer, TestClient, type TestServer } from '../testing/http.ts';
@@ -34,6 +36,17 @@ describe('secure headers', () => {
     }
   });
 
+  it('sends pages and styles gzipped to browsers that accept it, and plain to those that do not', async () => {
+    for (const path of ['/catalogue', '/assets/tracer.css']) {
+      const packed = await rawGet(`${server.url}${path}`, { 'accept-encoding': 'gzip' });
+      assert.equal(packed.headers['content-encoding'], 'gzip', path);
+      const plain = await rawGet(`${server.url}${path}`, {});
+      assert.equal(plain.headers['content-encoding'], undefined, path);
+      assert.equal(gunzipSync(packed.body).toString(), plain.body.toString(), `${path}: the same document either way`);
+      assert.ok(packed.body.length < plain.body.length / 2, `${path}: ${packed.body.length} bytes gzipped vs ${plain.body.length}`);
+    }
+  });
+
   it('never lets what a signed-in user sees be cached; public pages may be', async () => {
     assert.equal((await staff.get('/api/participants')).headers.get('cache-control'), 'private, no-store');
     assert.equal((await staff.get('/participants')).headers.get('cache-control'), 'private, no-store');
@@ -55,3 +68,14 @@ describe('secure headers', () => {
     assert.notEqual(first.split(';')[0], second.split(';')[0]);
   });
 });
+
+/** A GET whose body is left as it came over the wire (fetch would unpack it). */
+function rawGet(url: string, headers: Record<string, string>): Promise<{ headers: IncomingHttpHeaders; body: Buffer }> {
+  return new Promise((resolve, reject) => {
+    get(url, { headers }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('end', () => resolve({ headers: response.headers, body: Buffer.concat(chunks) }));
+    }).on('error', reject);
+  });
+}

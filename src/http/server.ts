@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
+import compress from '@fastify/compress';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -108,6 +109,9 @@ export async function buildServer({ database, config, logger = false, uploadLimi
     },
     hsts: config.secureCookies,
   });
+  // Respondents answer over slow networks: pages, styles and exports travel gzipped when the browser
+  // accepts it (gzip only: brotli at its default quality costs too much CPU per dynamic page).
+  await app.register(compress, { global: true, encodings: ['gzip'], threshold: 1024 });
   await app.register(cookie);
   await app.register(formbody);
   await registerUploads(app, uploadLimitBytes);
