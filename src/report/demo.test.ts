@@ -10,6 +10,7 @@ import { DEMO_PASSWORD, loadDemo } from '../demo/load.ts';
 import { createTestDatabase } from '../testing/database.ts';
 import { figuresOf } from '../testing/figures.ts';
 import { startTestServer, TestClient, type TestServer } from '../testing/http.ts';
+import { LOW_RESPONSE_RATE } from './service.ts';
 
 describe('the demo organisation’s evaluation report', () => {
   let database: Database;
@@ -56,7 +57,11 @@ describe('the demo organisation’s evaluation report', () => {
       assert.ok(document.querySelectorAll('#codes tbody tr').length >= 5, 'coded evidence');
       const quotes = [...document.querySelectorAll('.quote blockquote')].map((q) => q.textContent?.trim());
       assert.ok(quotes.length >= 3 && new Set(quotes).size === quotes.length, `distinct quotes (${quotes.length})`);
-      assert.ok(document.querySelector('#limitations li[data-limitation="low_response_rate"]'), 'the follow-up response rate is low, and said so');
+      const rateRows = [...document.querySelectorAll('#response-rates tbody tr')].filter((row) => row.getAttribute('data-instrument') !== 'all');
+      const followUpRate = Number(rateRows.find((row) => row.getAttribute('data-instrument') === 'follow_up')?.getAttribute('data-rr1'));
+      assert.ok(followUpRate >= 0.2 && followUpRate <= 0.35, `the demo's follow-up response rate is realistic (${followUpRate})`);
+      const low = rateRows.filter((row) => Number(row.getAttribute('data-rr1')) < LOW_RESPONSE_RATE).length;
+      assert.equal(document.querySelectorAll('#limitations li[data-limitation="low_response_rate"]').length, low, 'each response rate under the threshold is stated as a limitation');
       assert.ok(document.querySelectorAll('#reproduce code').length >= 8);
     });
   }

@@ -1,5 +1,6 @@
 // Demo step: instruments and responses for the demo organisation's completed activities,
 // over the participants and resource persons enrolled in them (catalogue and people demo first).
+// Ordered by codes, never by generated ids, so that the seeded draws fall on the same people each time.
 import { sql } from 'drizzle-orm';
 import { rows } from '../db/database.ts';
 import type { DemoContext } from '../demo/load.ts';
@@ -23,10 +24,12 @@ export async function responsesDemoStep({ database, orgId }: DemoContext): Promi
     const found = await rows<ActivityWithEnrolments>(
       tx,
       sql`select a.id, a.start_date::text as "startDate", a.end_date::text as "endDate", a.modality::text as modality,
-                 coalesce(array_agg(e.participant_id order by e.participant_id) filter (where e.role = 'participant' and e.status in ('completed', 'certified')), '{}') as "participantIds"
-            from activities a left join enrolments e on e.org_id = a.org_id and e.activity_id = a.id
+                 coalesce(array_agg(e.participant_id order by p.code) filter (where e.role = 'participant' and e.status in ('completed', 'certified')), '{}') as "participantIds"
+            from activities a
+            left join enrolments e on e.org_id = a.org_id and e.activity_id = a.id
+            left join participants p on p.org_id = e.org_id and p.id = e.participant_id
            where a.status = 'completed' and a.start_date is not null and a.end_date is not null
-           group by a.org_id, a.id order by a.start_date, a.id`,
+           group by a.org_id, a.id order by a.start_date, a.code`,
     );
     const demoActivities: DemoActivity[] = [];
     for (const activity of found) {

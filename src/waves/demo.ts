@@ -75,7 +75,9 @@ async function writeHistory(tx: Tx, waveIds: string[], orgName: string): Promise
       select w.id as wave_id, w.opens_at, w.closes_at, w.instrument_id, ins.anonymous, e.activity_id, e.participant_id, a.title,
              case when lower(coalesce(p.preferred_language, 'en')) in ('en', 'fr', 'es') then lower(coalesce(p.preferred_language, 'en')) else 'en' end as lang,
              md5(w.id::text || e.participant_id::text || 'invitation')::uuid as invitation_id,
-             abs(hashtext(w.id::text || e.participant_id::text)) % 100 as dice
+             -- hashed from names and codes, never generated ids, so each load of the demo draws alike
+             abs(hashtext(w.name || '/' || a.code || '/' || p.code)) % 100 as dice,
+             hashtext(w.name || '/' || a.code || '/' || p.code || '/order') as draw
         from waves w
         join instruments ins on ins.org_id = w.org_id and ins.id = w.instrument_id
         join wave_activities wa on wa.org_id = w.org_id and wa.wave_id = w.id
@@ -87,7 +89,7 @@ async function writeHistory(tx: Tx, waveIds: string[], orgName: string): Promise
          and (p.consent_followup or w.opens_at::date <= a.end_date)
     ), ranked as (
       select el.*, el.dice < 4 as bounced,
-             row_number() over (partition by el.wave_id, el.dice < 4 order by hashtext(el.invitation_id::text)) as place,
+             row_number() over (partition by el.wave_id, el.dice < 4 order by el.draw, el.participant_id) as place,
              exists (select 1 from responses r
                       where r.org_id = tracer_current_org() and r.instrument_id = el.instrument_id and r.activity_id = el.activity_id
                         and r.participant_id = el.participant_id and r.status = 'complete'
