@@ -37,8 +37,8 @@ describe('signing in with a real browser', () => {
       await page.getByRole('heading', { name: 'Home' }).waitFor();
       assert.deepEqual(await seriousAccessibilityViolations(page), []);
       await page.getByRole('link', { name: 'Français' }).click();
-      await page.getByRole('heading', { name: 'Tableau de bord' }).waitFor();
-      if (javaScriptEnabled) await saveScreenshot(page, 'foundation-dashboard-fr');
+      await page.getByRole('heading', { name: 'Accueil' }).waitFor();
+      if (javaScriptEnabled) await saveScreenshot(page, 'foundation-home-fr');
       await page.getByRole('button', { name: 'Se déconnecter' }).click();
       await page.getByRole('heading', { name: 'Connexion' }).waitFor();
       await context.close();
