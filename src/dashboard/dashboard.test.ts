@@ -11,45 +11,9 @@ import { createTestOrg, startTestServer, TestClient, type TestOrg, type TestServ
 import { seedEngineFixture } from '../analytics/engine-fixture.ts';
 import { setTarget } from '../analytics/service.ts';
 import type { KpiRecord } from '../analytics/output.ts';
+import { expectedFigures as expected, figuresOf, rawFigures as withoutText, type Figures } from '../testing/figures.ts';
 import { chartSvg } from './charts.ts';
 
-interface Figures {
-  [name: string]: string;
-  text: string;
-}
-
-/** The data-* figures of the rows (or cards) a selector finds. */
-function figuresOf(html: string, selector: string): Figures[] {
-  const { document } = parseHTML(html);
-  return [...document.querySelectorAll(selector)].map((element) => {
-    const found: Figures = { text: '' };
-    for (const name of ['indicator', 'period', 'group', 'value', 'ci-low', 'ci-high', 'n', 'missing', 'suppressed', 'baseline', 'target']) {
-      const value = element.getAttribute(`data-${name}`);
-      if (value !== null) found[name] = value;
-    }
-    found.text = element.textContent ?? '';
-    return found;
-  });
-}
-
-/** The API record as the page writes it into data-* attributes. */
-function expected(record: KpiRecord): Record<string, string> {
-  const text = (value: unknown) => (value === null || value === undefined ? '' : String(value));
-  return {
-    indicator: record.indicator,
-    period: record.period,
-    value: text(record.value),
-    'ci-low': text(record.ci_low),
-    'ci-high': text(record.ci_high),
-    n: text(record.denominator),
-    missing: text(record.n_missing),
-    suppressed: text(record.suppressed),
-    baseline: text(record.baseline),
-    target: text(record.target),
-  };
-}
-
-const withoutText = ({ text: _t, group: _g, ...rest }: Figures) => rest;
 const key = (f: Figures) => `${f.indicator}|${f.period}|${f.group ?? ''}`;
 
 describe('dashboard', () => {
