@@ -5,7 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import argon2 from 'argon2';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db, Queryable, Tx } from '../db/database.ts';
+import { rows, type Db, type Queryable, type Tx } from '../db/database.ts';
 import { apiTokens, auditLog, memberships, organisations, sessions, users, type MemberRole } from './schema.ts';
 
 export class AccountError extends Error {
@@ -68,6 +68,13 @@ export async function listOrganisations(db: Db): Promise<Organisation[]> {
     .select({ id: organisations.id, slug: organisations.slug, name: organisations.name })
     .from(organisations)
     .orderBy(organisations.slug);
+}
+
+/** The display name of an organisation (for page headers, reports and e-mail footers). */
+export async function organisationName(db: Queryable, orgId: string): Promise<string> {
+  const [org] = await rows<{ name: string }>(db, sql`select name from organisations where id = ${orgId}`);
+  if (!org) throw new AccountError(`No organisation with id ${orgId}`, 'org');
+  return org.name;
 }
 
 /** The organisation a CLI command acts on: the named one, or the only one. */

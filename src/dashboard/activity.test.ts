@@ -335,6 +335,10 @@ describe('activity page and exports', () => {
       [`/activities/${engine.activityIds.A1}?period=2023`, 'A1 · Labour migration'],
       [`/activities/${engine.activityIds.A2}?period=2023`, 'A2 · Social protection'],
     ]);
+    // The cards' period and programme lead to the printable report of the same scope, which answers.
+    const report = labour.querySelector('p.report-link a')?.getAttribute('href');
+    assert.equal(report, '/report?period=2023&programme=labour');
+    assert.equal((await viewer.request('GET', report!)).status, 200);
     const redirected = await viewer.request('GET', '/dashboard?period=2023&programme=labour&activity=A2');
     assert.equal(redirected.status, 303);
     assert.equal(redirected.headers.get('location'), `/activities/${engine.activityIds.A2}?period=2023`);

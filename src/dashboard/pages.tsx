@@ -47,6 +47,13 @@ function apiHref(view: DashboardView): string {
   return `/api/kpi${search ? `?${search}` : ''}`;
 }
 
+/** The printable evaluation report of the period (and programme) the cards show. */
+function reportHref(period: string, programme: string | undefined): string {
+  const params = new URLSearchParams({ period });
+  if (programme) params.set('programme', programme);
+  return `/report?${params.toString()}`;
+}
+
 /** The dashboard's address with some fields of the query changed (undefined removes one). */
 function dashboardHref(query: DashboardQuery, changes: Partial<DashboardQuery>): string {
   const merged: DashboardQuery = { ...query, ...changes };
@@ -261,6 +268,13 @@ function Cards({ ctx, view }: { ctx: PageContext; view: DashboardView }) {
             );
           })}
         </ul>
+      )}
+      {period !== null && (
+        <p class="report-link">
+          <a href={reportHref(period, view.query.programme)}>
+            {view.query.programme ? t('dashboard.report_programme', { period, programme: view.query.programme }) : t('dashboard.report', { period })}
+          </a>
+        </p>
       )}
     </section>
   );

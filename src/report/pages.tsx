@@ -78,13 +78,14 @@ export function reportDocument(data: ReportData, rendering: ReportRendering): st
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${title} · ${subtitle}`}</title>
+        <title>{`${data.organisation} · ${title} · ${subtitle}`}</title>
         {rendering.stylesheet === 'link' ? <link rel="stylesheet" href="/assets/report.css" /> : <style dangerouslySetInnerHTML={{ __html: reportStylesheet }} />}
       </head>
       <body>
         {rendering.stylesheet === 'link' && <Toolbar rendering={rendering} data={data} />}
         <main id="report" data-period={data.period} data-programme={data.programme ?? ''}>
           <header class="cover">
+            <p class="organisation">{data.organisation}</p>
             <h1>{title}</h1>
             <p class="subtitle">{subtitle}</p>
             <p class="muted">{t('report.generated', { date: data.generatedOn, section: sectionIds.length })}</p>

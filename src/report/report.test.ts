@@ -157,6 +157,7 @@ describe('evaluation report', { concurrency: false }, () => {
 
   it('covers the activities, findings and quotes of its period and programme, and says how to reproduce it', async () => {
     const year = parseHTML(await reportPage('?period=2023')).document;
+    assert.equal(year.querySelector('.cover .organisation')?.textContent, 'Organisation report', 'the cover names the organisation');
     assert.equal(year.querySelector('#scope p[data-activities]')?.getAttribute('data-activities'), '1');
     assert.match(year.querySelector('#criteria [data-criterion="coherence"]')?.textContent ?? '', new RegExp(coherenceFinding));
     const quotes = [...year.querySelectorAll('.quote blockquote')].map((q) => q.textContent?.trim());

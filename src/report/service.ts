@@ -5,6 +5,7 @@
 // selected quotes from evidence/, findings from evaluations/ — and state its limitations from
 // those figures. No figure is computed here; trainer ratings are confidential and never read.
 import type { Tx } from '../db/database.ts';
+import { organisationName } from '../accounts/service.ts';
 import { computeKpis, type KpiReport } from '../analytics/engine.ts';
 import { kirkpatrickLevels, standardIndicators, statisticOf } from '../analytics/definitions.ts';
 import { dimensions, type DimensionKey } from '../analytics/dimensions.ts';
@@ -73,6 +74,8 @@ export type Limitation =
   | { kind: 'no_quotes' };
 
 export interface ReportData {
+  /** The name of the organisation whose training the report covers (on the cover). */
+  organisation: string;
   period: string;
   programme: string | null;
   generatedOn: string;
@@ -130,6 +133,7 @@ export async function reportData(tx: Tx, orgId: string, keys: EvidenceKeys, quer
   const comparisons = previous ? comparePeriods(indicators, kpis, previous) : [];
   const limitations = findLimitations({ indicators, kpis, disaggregations, rates, quotes });
   return {
+    organisation: await organisationName(tx, orgId),
     period: label,
     programme,
     generatedOn: today.toISOString().slice(0, 10),

@@ -5,6 +5,7 @@
 // Written in bulk (insert … select), with deterministic pseudo-random choices (hashtext).
 import { sql } from 'drizzle-orm';
 import { rows, type Tx } from '../db/database.ts';
+import { organisationName } from '../accounts/service.ts';
 import type { DemoContext } from '../demo/load.ts';
 import { languages, translator } from '../web/i18n/index.ts';
 import { defaultPlan, scheduleFor, type WavePlanItem } from './model.ts';
@@ -19,7 +20,7 @@ const demoWaves: Array<WavePlanItem & { planKey: string }> = [
 
 export async function wavesDemoStep({ database, orgId }: DemoContext): Promise<string> {
   return database.withOrg(orgId, async (tx) => {
-    const [org] = await rows<{ name: string }>(tx, sql`select name from organisations where id = ${orgId}`);
+    const orgName = await organisationName(tx, orgId);
     const versions = await repo.latestVersionsByKey(tx, [...new Set(demoWaves.map((w) => w.instrumentKey))]);
     const activities = (await repo.plannableActivities(tx)).filter((a) => a.status === 'completed');
     const waveIds: string[] = [];
@@ -49,7 +50,7 @@ export async function wavesDemoStep({ database, orgId }: DemoContext): Promise<s
         if (wave) waveIds.push(wave.id);
       }
     }
-    const counts = await writeHistory(tx, waveIds, org!.name);
+    const counts = await writeHistory(tx, waveIds, orgName);
     const rates = await repo.responseRateRows(tx, { waveIds }, 'purpose');
     const describe = rates.map((r) => `${r.groupKey} RR1 ${Math.round((r.rr1 ?? 0) * 100)}%`).join(', ');
     return `Waves: ${waveIds.length} (end of activity, follow-up at 6 and 12 months), ${counts.invitations} invitations, ${counts.reminders} reminders, ${counts.bounced} bounces; ${describe}.`;

@@ -2,9 +2,8 @@
 // survey waves open for answers with their response rates so far, follow-up actions past their
 // due date, e-mails that failed — and the way to the dashboard. Each panel shows only to the
 // roles that may open the page it links to.
-import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsync } from 'fastify';
-import { organisations } from '../accounts/schema.ts';
+import { organisationName } from '../accounts/service.ts';
 import type { MemberRole } from '../accounts/schema.ts';
 import * as evaluations from '../evaluations/service.ts';
 import type { OverdueActionRow } from '../evaluations/repository.ts';
@@ -30,9 +29,8 @@ export const homeRoutes: FastifyPluginAsync = async (app) => {
     { preHandler: requireRole(), schema: { tags: ['pages'], summary: 'Home: what needs attention (HTML)', produces: ['text/html'] } },
     async (request, reply) => {
       const data = await request.inOrg(async (tx, actor): Promise<HomeData> => {
-        const [org] = await tx.select({ name: organisations.name }).from(organisations).where(eq(organisations.id, actor.orgId));
         return {
-          organisationName: org!.name,
+          organisationName: await organisationName(tx, actor.orgId),
           waves: canFollow(actor.role) ? await openWaves(tx) : undefined,
           overdue: canFollow(actor.role) ? await evaluations.overdueActions(tx, evaluations.systemClock) : undefined,
           messages: canSeeOutbox(actor.role) ? await countMessages(tx) : undefined,
