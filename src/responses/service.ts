@@ -88,8 +88,8 @@ const linkTargets = new LRUCache<string, instrumentRepo.LinkTarget>({ max: 10_00
  * Loads what answering through `linkId` needs: one query once the version is cached, and the
  * resource persons for a per-resource-person block (two more), unless `deferResourcePersons`
  * (submissions, which often do not need them). With `fromCache` (JSON submissions) a link seen
- * before costs no query at all: the collection is then `unverified`, and `submit` has its write
- * check the link instead (`repo.writeResponse`), reloading it when the check fails.
+ * before costs no query at all: the collection then has `reload`, and `submit` has its write
+ * check the link instead (`repo.writeResponse`), reloading it when the write writes nothing.
  */
 export async function loadCollection(
   tx: Tx,
@@ -157,8 +157,12 @@ export async function submit(tx: Tx, collection: Collection, submission: Submiss
     // id is taken (a re-sent or resumed submission); then read the stored one and merge with it.
     const result = await validateAndWrite(tx, collection, submission, clientSubmissionId, undefined, 'new', today);
     if (result) return result;
-    // Nothing written: the id is taken, or (cached link) the link is closed or no longer as cached.
-    if (collection.reload) return submit(tx, await collection.reload(), { ...submission, clientSubmissionId }, today);
+    if (collection.reload) {
+      // A cached link: the id is taken, or the link is closed (the reload refuses it) or no longer as cached.
+      const fresh = await collection.reload();
+      if (!sameLink(fresh, collection)) return submit(tx, fresh, { ...submission, clientSubmissionId }, today);
+      collection = fresh;
+    }
     existing = await repo.findByClientSubmissionId(tx, clientSubmissionId);
     if (!existing) throw new Error(`response ${clientSubmissionId} neither written nor found`);
   }
@@ -171,6 +175,18 @@ export async function submit(tx: Tx, collection: Collection, submission: Submiss
   // Another request completed it meanwhile: same outcome as a re-sent final submit.
   const completed = await repo.findByClientSubmissionId(tx, clientSubmissionId);
   return { outcome: 'already_complete', response: completed! };
+}
+
+/** Whether two loads of a link agree on every fact a write through a cached link checks (`repo.LinkFacts`). */
+function sameLink(a: Collection, b: Collection): boolean {
+  return (
+    a.linkId === b.linkId &&
+    a.versionId === b.versionId &&
+    a.activityId === b.activityId &&
+    a.instrumentId === b.instrumentId &&
+    a.purpose === b.purpose &&
+    a.anonymous === b.anonymous
+  );
 }
 
 /**
