@@ -26,6 +26,9 @@
 // In production autovacuum analyzes a table once it has
 // changed by 50 rows and 10 %, which replaces those plans within a minute; a benchmark database is
 // only seconds old (and autovacuum may be off on a test server), so the benchmark analyzes it itself.
+//
+// A PostgreSQL server on this machine can be reached through its Unix socket, as a same-machine
+// installation should (README, Operations): BENCH_DATABASE_URL='postgres://root@localhost/postgres?host=/var/run/postgresql'.
 import autocannon from 'autocannon';
 import { loadavg } from 'node:os';
 import { get } from 'node:http';
