@@ -3,7 +3,7 @@
 // creates a throw-away PostgreSQL database, starts the server behind a trusted proxy as in
 // production (TRACER_SECURE_COOKIES), publishes an end-of-activity survey with a collection link,
 // tells the parent where to post (IPC), and answers `count` (responses stored), `usage` (CPU time
-// used so far by this process and by its database connections) and `close`.
+// used so far by this process and by its database connections), `analyze` (planner statistics) and `close`.
 // BENCH_SERVER_PROFILE_DIR (read by the parent) starts it with `node --cpu-prof` into that folder.
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -67,6 +67,9 @@ try {
       send({ stored: row!.n });
     } else if (message === 'usage') {
       send({ serverCpuMs: cpuMs(process.cpuUsage()), databaseCpuMs: await databaseCpuMs() });
+    } else if (message === 'analyze') {
+      await database.system.execute(sql`analyze`);
+      send({ analyzed: true });
     } else if (message === 'close') {
       await close();
       process.exit(0);

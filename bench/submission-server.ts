@@ -12,9 +12,9 @@ import { fileURLToPath } from 'node:url';
 export const benchDatabaseUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
 
 /** What the server process tells this one. */
-export type ServerMessage = { url: string; token: string } | { stored: number } | CpuUsage;
+export type ServerMessage = { url: string; token: string } | { stored: number } | { analyzed: true } | CpuUsage;
 /** What this process asks the server process. */
-export type ParentMessage = 'count' | 'usage' | 'close';
+export type ParentMessage = 'count' | 'usage' | 'analyze' | 'close';
 
 /** CPU time used so far, in milliseconds; `databaseCpuMs` is null when it cannot be read (a remote server). */
 export interface CpuUsage {
@@ -32,6 +32,12 @@ export interface SubmissionBench {
   storedResponses(): Promise<number>;
   /** CPU time used so far by the server process and its database connections. */
   cpuUsage(): Promise<CpuUsage>;
+  /**
+   * Gathers planner statistics of the benchmark database (ANALYZE), as autovacuum does in
+   * production once a table has changed by 50 rows and 10 %. Without it a fresh database keeps the
+   * plans made while its tables were empty (see submissions.bench.ts).
+   */
+  analyze(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,12 +68,15 @@ export async function startSubmissionBench(): Promise<SubmissionBench> {
   };
   const storedResponses = async () => (await ask<{ stored: number }>('count')).stored;
   const cpuUsage = () => ask<CpuUsage>('usage');
+  const analyze = async () => {
+    await ask<{ analyzed: true }>('analyze');
+  };
   const close = async () => {
     const exited = new Promise((resolve) => server.once('exit', resolve));
     server.send('close' satisfies ParentMessage);
     await exited;
   };
-  return { url, token, requests, storedResponses, cpuUsage, close };
+  return { url, token, requests, storedResponses, cpuUsage, analyze, close };
 }
 
 function startServerProcess(): ChildProcess {

@@ -16,6 +16,19 @@
 // On a shared machine throughput and latency depend on what else runs, so each run also reports
 // the CPU time one submission costs the server process and its PostgreSQL backends (cpuMsPerSubmission),
 // which other load hardly changes: on 2 cores, 1,000/s needs their sum (plus the load generator's) under 2 ms.
+//
+// Both runs follow a warm-up (BENCH_WARMUP_SECONDS, default 3, reported as `warmUp`) and an ANALYZE,
+// so that they measure the steady state of a server in use. PostgreSQL plans the foreign-key check
+// of each answer row (`select 1 from responses where org_id = $1 and id = $2`) once per connection
+// and keeps that plan until the table's statistics change; on a table never analyzed and nearly
+// empty, every index starting with org_id costs the same, and it may keep one that scans all the
+// organisation's responses for each answer row: CPU per submission then grows with the table.
+// In production autovacuum analyzes a table once it has
+// changed by 50 rows and 10 %, which replaces those plans within a minute; a benchmark database is
+// only seconds old (and autovacuum may be off on a test server), so the benchmark analyzes it itself.
+//
+// A PostgreSQL server on this machine can be reached through its Unix socket, as a same-machine
+// installation should (README, Operations): BENCH_DATABASE_URL='postgres://root@localhost/postgres?host=/var/run/postgresql'.
 import autocannon from 'autocannon';
 import { loadavg } from 'node:os';
 import { get } from 'node:http';
@@ -23,15 +36,16 @@ import { gunzipSync } from 'node:zlib';
 import { startSubmissionBench, type SubmissionBench } from './submission-server.ts';
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 15);
+const warmUpSeconds = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const connections = 100;
 const goals = { submissionsPerSecond: 1000, p99Ms: 50, pageWeightBytes: 30 * 1024 };
 
-async function run(bench: SubmissionBench, overallRate?: number) {
+async function run(bench: SubmissionBench, overallRate?: number, duration = seconds) {
   const before = await bench.cpuUsage();
   const result = await autocannon({
     url: `${bench.url}/r/${bench.token}/submissions`,
     connections,
-    duration: seconds,
+    duration,
     requests: bench.requests,
     ...(overallRate ? { overallRate } : {}),
   });
@@ -72,12 +86,15 @@ async function pageWeight(bench: SubmissionBench) {
 const bench = await startSubmissionBench();
 try {
   const loadBefore = loadavg().map((n) => n.toFixed(2));
+  const warmUp = await run(bench, undefined, warmUpSeconds);
+  await bench.analyze();
   const closedLoop = await run(bench);
   const offered1000PerSecond = await run(bench, goals.submissionsPerSecond);
   const weight = await pageWeight(bench);
   const report = {
     connections,
     secondsPerRun: seconds,
+    warmUp: { seconds: warmUpSeconds, ...warmUp },
     closedLoop,
     offered1000PerSecond,
     ...weight,

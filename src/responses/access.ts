@@ -6,7 +6,7 @@ import type { Collection, ResourcePersonSource } from './service.ts';
 
 export interface LinkAccess {
   /** The questionnaire, version and activity the answers are about. */
-  collection(tx: Tx, resourcePersons: ResourcePersonSource, options?: { deferResourcePersons?: boolean }): Promise<Collection>;
+  collection(tx: Tx, resourcePersons: ResourcePersonSource, options?: { deferResourcePersons?: boolean; fromCache?: boolean }): Promise<Collection>;
   /** Personal links only: the one response this link writes. */
   personal?: PersonalAccess;
 }

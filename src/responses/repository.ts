@@ -58,11 +58,26 @@ const responseColumns = sql.raw(
 );
 
 /**
+ * What a submission through a cached collection link assumed about the link: the write happens
+ * only if the link is open and still points at this version, activity and instrument, and the
+ * instrument still has this purpose and anonymity.
+ */
+export interface LinkFacts {
+  linkId: string;
+  versionId: string;
+  activityId: string | null;
+  instrumentId: string;
+  purpose: Purpose;
+  anonymous: boolean;
+}
+
+/**
  * A submission's whole write in one statement: the response and, on completion, its answer rows.
  * `mode: 'new'` inserts only when no response has this client submission id yet (otherwise nothing
  * is written and undefined is returned, so the caller reads the stored one and merges);
  * `mode: 'update'` is `upsertResponse`: it never touches a complete response (undefined then).
  * Answer rows are written only when the response row was, so a re-sent submission never duplicates them.
+ * With `link` (new responses only), nothing is written either unless the link's facts hold.
  */
 export async function writeResponse(
   tx: Tx,
@@ -70,6 +85,7 @@ export async function writeResponse(
   purpose: Purpose,
   answerRows: AnswerRow[],
   mode: 'new' | 'update',
+  link?: LinkFacts,
 ): Promise<ResponseRow | undefined> {
   const submittedAt = write.status === 'complete' ? sql`now()` : sql`null::timestamptz`;
   const data = JSON.stringify(write.data);
@@ -79,11 +95,18 @@ export async function writeResponse(
       : sql`do update set data = excluded.data, status = excluded.status, lang = excluded.lang, submitted_at = excluded.submitted_at,
                           score = excluded.score, max_score = excluded.max_score
              where responses.status = 'partial' and responses.instrument_version_id = excluded.instrument_version_id`;
+  const values = sql`tracer_current_org(), ${write.clientSubmissionId}::text, ${write.instrumentId}::uuid, ${write.instrumentVersionId}::uuid,
+                ${write.collectionLinkId}::uuid, ${write.activityId}::uuid, ${write.participantId}::uuid, ${write.status}::text, ${write.lang}::text, ${data}::jsonb,
+                ${write.source}::text, ${write.score}::float8, ${write.maxScore}::float8, ${submittedAt}`;
+  const source = link
+    ? sql`select ${values}
+           where exists (select from collection_links l join instruments i on i.org_id = l.org_id and i.id = ${link.instrumentId}::uuid
+                          where l.id = ${link.linkId}::uuid and l.closed_at is null and l.instrument_version_id = ${link.versionId}::uuid
+                            and l.activity_id is not distinct from ${link.activityId}::uuid and i.purpose = ${link.purpose} and i.anonymous = ${link.anonymous})`
+    : sql`values (${values})`;
   const written = sql`insert into responses (org_id, client_submission_id, instrument_id, instrument_version_id, collection_link_id, activity_id,
                                 participant_id, status, lang, data, source, score, max_score, submitted_at)
-        values (tracer_current_org(), ${write.clientSubmissionId}, ${write.instrumentId}, ${write.instrumentVersionId}, ${write.collectionLinkId},
-                ${write.activityId}, ${write.participantId}, ${write.status}, ${write.lang}, ${data}::jsonb, ${write.source}, ${write.score},
-                ${write.maxScore}, ${submittedAt})
+        ${source}
         on conflict (org_id, client_submission_id) ${conflict}
         returning ${responseColumns}`;
   if (answerRows.length === 0) {

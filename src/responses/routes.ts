@@ -71,8 +71,8 @@ export interface ResponseRouteOptions {
  * Resolves a link token (a collection link, or a personal link of a survey wave) to its
  * organisation and runs `work` inside it; 404 for unknown tokens. A collection token never changes
  * organisation or link, so found ones are remembered (bounded, per server): whether the link is
- * still open is checked again inside the transaction (`service.loadCollection`), so a closed link
- * is refused as soon as it is closed. Personal links are looked up each time (they can be revoked).
+ * still open is checked again inside the transaction (`service.loadCollection`, or for JSON
+ * submissions by their write), so a closed link is refused as soon as it is closed. Personal links are looked up each time (they can be revoked).
  */
 export function inLinkOrg(database: Database, personalLinks?: PersonalLinks) {
   const known = new LRUCache<string, { orgId: string; linkId: string }>({ max: 10_000 });
@@ -114,7 +114,7 @@ export const responseRoutes: FastifyPluginAsync<ResponseRouteOptions> = async (a
       const { token } = request.params as { token: string };
       const body = request.body as Static<typeof SubmissionSchema>;
       const result = await inLink(token, async (tx, access) => {
-        const collection = await access.collection(tx, resourcePersons, { deferResourcePersons: true });
+        const collection = await access.collection(tx, resourcePersons, { deferResourcePersons: true, fromCache: true });
         const personal = access.personal;
         if (personal?.answered) throw Problem.conflict('This invitation has already been answered');
         const submitted = await service.submit(tx, collection, personal ? { ...body, clientSubmissionId: personal.clientSubmissionId, participantId: personal.participantId } : body);

@@ -43,6 +43,12 @@ export interface Collection {
    * calls this only when the submission can depend on them (see `dependsOnResourcePersons`).
    */
   loadResourcePersons?: () => Promise<ResourcePerson[]>;
+  /**
+   * Set when the link's facts above come from the in-process cache, not from this transaction:
+   * the write then checks them (and that the link is open) and writes nothing when they do not
+   * hold; `submit` then loads the link again with this, which refuses a closed one.
+   */
+  reload?: () => Promise<Collection>;
 }
 
 /**
@@ -71,15 +77,35 @@ function deepFreeze<T>(value: T): T {
 }
 
 /**
+ * What a collection link points at (its version, activity and instrument), kept in process by link
+ * id for `loadCollection`'s `fromCache`. Nothing in Tracer changes these facts of a link, but they
+ * are never trusted: a submission through a cached entry writes only if the database still agrees
+ * with every one of them and the link is open (`repo.LinkFacts`), else it reloads the link.
+ */
+const linkTargets = new LRUCache<string, instrumentRepo.LinkTarget>({ max: 10_000 });
+
+/**
  * Loads what answering through `linkId` needs: one query once the version is cached, and the
  * resource persons for a per-resource-person block (two more), unless `deferResourcePersons`
- * (submissions, which often do not need them).
+ * (submissions, which often do not need them). With `fromCache` (JSON submissions) a link seen
+ * before costs no query at all: the collection then has `reload`, and `submit` has its write
+ * check the link instead (`repo.writeResponse`), reloading it when the write writes nothing.
  */
-export async function loadCollection(tx: Tx, linkId: string, source: ResourcePersonSource, options: { deferResourcePersons?: boolean } = {}): Promise<Collection> {
-  const target = await instrumentRepo.findLinkTarget(tx, linkId);
-  if (!target || target.closedAt) throw Problem.notFound('This link is no longer open');
+export async function loadCollection(
+  tx: Tx,
+  linkId: string,
+  source: ResourcePersonSource,
+  options: { deferResourcePersons?: boolean; fromCache?: boolean } = {},
+): Promise<Collection> {
+  const cached = options.fromCache ? linkTargets.get(linkId) : undefined;
+  const target = cached ?? (await instrumentRepo.findLinkTarget(tx, linkId));
+  if (!target || target.closedAt) {
+    linkTargets.delete(linkId);
+    throw Problem.notFound('This link is no longer open');
+  }
   const definition = await versionDefinition(tx, target.orgId, target.versionId);
   if (!definition) throw Problem.notFound('This link is no longer open');
+  if (!cached) linkTargets.set(linkId, target);
   return {
     linkId: target.linkId,
     activityId: target.activityId,
@@ -89,6 +115,7 @@ export async function loadCollection(tx: Tx, linkId: string, source: ResourcePer
     anonymous: target.anonymous,
     versionId: target.versionId,
     definition,
+    ...(cached ? { reload: () => loadCollection(tx, linkId, source, { ...options, fromCache: false }) } : {}),
     ...(!definition.pages.some((page) => page.kind === 'resource_person_repeat')
       ? { resourcePersons: [] }
       : options.deferResourcePersons
@@ -122,12 +149,20 @@ export type SubmissionResult =
 
 export async function submit(tx: Tx, collection: Collection, submission: Submission, today?: string): Promise<SubmissionResult> {
   const clientSubmissionId = submission.clientSubmissionId ?? randomUUID();
+  // Only a new response's write checks a cached link (`Collection.reload`).
+  if (submission.stored && collection.reload) return submit(tx, await collection.reload(), submission, today);
   let existing = submission.stored ?? undefined;
   if (!existing) {
     // Most submissions are new: try writing them in one statement, which writes nothing if the
     // id is taken (a re-sent or resumed submission); then read the stored one and merge with it.
     const result = await validateAndWrite(tx, collection, submission, clientSubmissionId, undefined, 'new', today);
     if (result) return result;
+    if (collection.reload) {
+      // A cached link: the id is taken, or the link is closed (the reload refuses it) or no longer as cached.
+      const fresh = await collection.reload();
+      if (!sameLink(fresh, collection)) return submit(tx, fresh, { ...submission, clientSubmissionId }, today);
+      collection = fresh;
+    }
     existing = await repo.findByClientSubmissionId(tx, clientSubmissionId);
     if (!existing) throw new Error(`response ${clientSubmissionId} neither written nor found`);
   }
@@ -140,6 +175,18 @@ export async function submit(tx: Tx, collection: Collection, submission: Submiss
   // Another request completed it meanwhile: same outcome as a re-sent final submit.
   const completed = await repo.findByClientSubmissionId(tx, clientSubmissionId);
   return { outcome: 'already_complete', response: completed! };
+}
+
+/** Whether two loads of a link agree on every fact a write through a cached link checks (`repo.LinkFacts`). */
+function sameLink(a: Collection, b: Collection): boolean {
+  return (
+    a.linkId === b.linkId &&
+    a.versionId === b.versionId &&
+    a.activityId === b.activityId &&
+    a.instrumentId === b.instrumentId &&
+    a.purpose === b.purpose &&
+    a.anonymous === b.anonymous
+  );
 }
 
 /**
@@ -204,6 +251,9 @@ async function validateAndWrite(
     collection.purpose,
     complete ? answerRows(collection.definition, data) : [],
     mode,
+    mode === 'new' && collection.reload
+      ? { linkId: collection.linkId, versionId: collection.versionId, activityId: collection.activityId, instrumentId: collection.instrumentId, purpose: collection.purpose, anonymous: collection.anonymous }
+      : undefined,
   );
   if (!response) return undefined;
   if (issues.length > 0) return { outcome: 'invalid', response, issues };

@@ -77,6 +77,17 @@ describe('submissions', () => {
     assert.deepEqual(counts, { responses: 1, answers: 6, overall: 4, activity: activityId });
   });
 
+  it('refuses submissions through a link as soon as it is closed, though the server has seen the link before', async () => {
+    const { token, instrumentId } = await openLink('end_of_activity', 'eoa_closing');
+    const first = await anonymous.post(`/r/${token}/submissions`, { clientSubmissionId: randomUUID(), answers: eoaAnswers, final: true });
+    assert.equal(first.status, 200, first.text);
+    await database.system.execute(sql`update collection_links set closed_at = now() where token = ${token}`);
+    const late = await anonymous.post(`/r/${token}/submissions`, { clientSubmissionId: randomUUID(), answers: eoaAnswers, final: true });
+    assert.equal(late.status, 404, late.text);
+    const [count] = await rows<{ n: number }>(database.system, sql`select count(*)::int as n from responses where instrument_id = ${instrumentId}`);
+    assert.equal(count!.n, 1);
+  });
+
   it('refuses invalid answers with a message per field and keeps what was valid', async () => {
     const { token } = await openLink('follow_up', 'fu_invalid');
     const id = randomUUID();
