@@ -108,7 +108,7 @@ export const resources = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex('resources_title_key').on(t.orgId, t.title),
-    index('resources_search_idx').using('gin', t.searchVector),
+    index('resources_search_idx').using('gin', t.searchVector).with({ fastupdate: false }),
     orgIsolation(),
   ],
 );
@@ -154,8 +154,9 @@ export const catalogueActivitySearch = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.activityId] }),
     foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }).onDelete('cascade'),
-    index('catalogue_activity_search_text_idx').using('gin', t.searchVector),
-    index('catalogue_activity_search_facets_idx').using('gin', t.facets),
+    // fastupdate off: a search would otherwise also read the pending list linearly (measured 1–6 ms a search).
+    index('catalogue_activity_search_text_idx').using('gin', t.searchVector).with({ fastupdate: false }),
+    index('catalogue_activity_search_facets_idx').using('gin', t.facets).with({ fastupdate: false }),
     index('catalogue_activity_search_start_idx').on(t.startDate.desc().nullsLast(), t.activityId),
     index('catalogue_activity_search_title_idx').on(t.title, t.activityId),
     index('catalogue_activity_search_last_idx').on(t.lastDate),
