@@ -4,20 +4,27 @@
 // Uses a fresh database on the server of BENCH_DATABASE_URL (default postgres://root@127.0.0.1:5432/postgres)
 // and drops it afterwards. Goal: search p95 < 30 ms. The data: bench/catalogue-data.ts.
 //
-// Design (src/catalogue/search.ts, migration catalogue_search_projection_sql): the search reads
-// catalogue_activity_search, a projection of published activities kept by a trigger, with no row filter,
-// so `@@` and the facet-key `@>` combine their GIN indexes (BitmapAnd); facets are one unnest of the
-// matched rows' keys; browsing without words, filters or period reads catalogue_facet_counts and takes its
-// page from an index. Profile (EXPLAIN ANALYZE as tracer_public, 2026-11-22, load average 16–38 on 2 cores
-// from other work, so every figure is several times what an idle machine gives):
-// - "recrutement éthique" matches 21,280 of 72,000: bitmap index scan ~8 ms, then the heap of the
-//   projection (11,300 pages: each row still carries its ~800-byte three-language vector, because
-//   PostgreSQL only moves values out of line above ~2 kB a row, whatever toast_tuple_target says),
-//   then one hash aggregate over 221,000 facet keys. Those two dominate; work_mem 32 MB (set per search)
-//   keeps the matched rows in memory (they spilled ~900 temp pages at 4 MB).
-// - Still slow: a period without words or filters ("browse past"), which counts ~60,000 rows — the
-//   stored counts cannot know today's date; and broad word queries, by the two costs above. Next steps:
-//   a narrower vector (or the projection split so the heap read is small), facet keys as integer codes.
+// Design (src/catalogue/search.ts, migrations catalogue_search_projection_sql and
+// catalogue_facet_period_counts_sql): the search reads catalogue_activity_search, a projection of
+// published activities kept by a trigger, with no row filter, so `@@` and the facet-key `@>` combine their
+// GIN indexes (BitmapAnd; fastupdate off, else each search also reads the pending list); facets are one
+// unnest of the matched rows' keys; browsing without words or filters reads catalogue_facet_counts, or for
+// a period (upcoming/past) catalogue_facet_period_counts (per year and month of the last date) plus the
+// current month counted live, and takes its page from an index. The data is vacuumed after loading (the
+// bench server runs without autovacuum): the stored counts are rewritten once per activity inside each
+// bulk insert, and unvacuumed dead versions made "browse past" ~200 ms instead of ~10.
+// Profile (EXPLAIN ANALYZE as tracer_public; server CPU per search read from /proc/<backend>/schedstat,
+// 2026-11-23, load average 5–20 on 2 cores from other work):
+// - "recrutement éthique" matches 21,280 of 72,000 activities and all 20,000 resources (every resource
+//   has the theme "Ethical recruitment", whose French label is in its vector): ~100 ms server CPU. Bitmap
+//   index scan ~9 ms; the projection's heap (11,300 pages: each row still carries its ~800-byte
+//   three-language vector, because PostgreSQL only moves values out of line above ~2 kB a row, whatever
+//   toast_tuple_target says) and ts_rank ~25–35 ms; the hash aggregate over 221,000 facet keys ~40 ms; the
+//   resources (20,000 ranked in tracer_published_resource_matches) ~25 ms. Integer facet codes measured
+//   ~30 % off the aggregate only (int2[] copy of the projection); a page-only resource function was no faster.
+// - Still over the goal: broad word queries (French broad, Spanish with language, one organisation with
+//   "recruitment": 10,000–21,000 matched rows each), by the per-row costs above. Next steps: the projection
+//   split so the heap read is narrow, facet keys as integer codes, a resource projection like the activities'.
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { addMember } from '../src/accounts/service.ts';

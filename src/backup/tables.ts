@@ -29,6 +29,7 @@ const TRIGGER_DEPENDENCIES: Record<string, string[]> = {
 export const DERIVED_TABLES: Readonly<Record<string, string>> = {
   catalogue_activity_search: 'the public search projection of published activities, written by the trigger on activities',
   catalogue_facet_counts: 'facet counts of published activities, written by the same trigger',
+  catalogue_facet_period_counts: 'facet counts of published activities by year and month of their last date, written by the same trigger',
 };
 
 /** Global tables, in restore order, with what a one-organisation backup takes of them. */

@@ -133,12 +133,47 @@ describe('catalogue', () => {
           );
           return row!;
         });
+    const periodCounts = () =>
+      database.withOrg(orgId, async (tx) => {
+        const [row] = await rowsOf<{ stored: string | null; recomputed: string | null }>(
+          tx,
+          sql`select (select string_agg(concat_ws('/', facet_key, year, month, activities), ';' order by facet_key, year, month)
+                        from catalogue_facet_period_counts where activities <> 0) as stored,
+                     (select string_agg(concat_ws('/', key, year, month, n), ';' order by key, year, month) from (
+                        select key, p.year, p.month, count(*) as n
+                          from activities a, unnest(tracer_catalogue_facet_keys(a) || 'total'::text) key,
+                               lateral (values (extract(year from coalesce(a.end_date, a.start_date))::int, 0),
+                                               (extract(year from coalesce(a.end_date, a.start_date))::int, extract(month from coalesce(a.end_date, a.start_date))::int)) p(year, month)
+                         where a.published and coalesce(a.end_date, a.start_date) is not null group by key, p.year, p.month) k) as recomputed`,
+        );
+        return row!;
+      });
+    /** Facet counts (and `total`) of the published activities ending before today, or from today on, counted from the activities. */
+    const liveCounts = (when: 'past' | 'upcoming') =>
+      database.withOrg(orgId, async (tx) => {
+        const period = when === 'past' ? sql`coalesce(a.end_date, a.start_date) < current_date` : sql`coalesce(a.end_date, a.start_date) >= current_date`;
+        const found = await rowsOf<{ key: string; n: number }>(
+          tx,
+          sql`select key, count(*)::int as n from activities a, unnest(tracer_catalogue_facet_keys(a) || 'total'::text) key
+               where a.published and ${period} group by key order by key`,
+        );
+        return found.map(({ key, n }) => `${key}=${n}`).join(';');
+      });
+    const searchedCounts = async (when: 'past' | 'upcoming') => {
+      const results = await search({ when });
+      const keys: Array<[string, number]> = Object.entries(results.facets).flatMap(([facet, values]) => values.map(({ value, count }): [string, number] => [`${facet}:${value}`, count]));
+      if (results.total > 0) keys.push(['total', results.total]);
+      return keys.sort(([a], [b]) => (a < b ? -1 : 1)).map(([key, n]) => `${key}=${n}`).join(';');
+    };
     const check = async (step: string) => {
       const counts = await recount();
       assert.equal(counts.stored, counts.recomputed, `${step}: stored counts`);
       assert.equal(counts.projected, counts.published, `${step}: one projection row per published activity`);
       const browsed = await search({});
       assert.equal(browsed.total, counts.published, `${step}: total`);
+      const periods = await periodCounts();
+      assert.equal(periods.stored, periods.recomputed, `${step}: stored counts by year and month`);
+      for (const when of ['past', 'upcoming'] as const) assert.equal(await searchedCounts(when), await liveCounts(when), `${step}: ${when} counts`);
     };
     await check('after import');
     await database.withOrg(orgId, (tx) => tx.execute(sql`update activities set themes = array['social_dialogue','gender_and_migration'], country = 'MX', region = 'americas' where code = 'ER-2022'`));
@@ -150,6 +185,13 @@ describe('catalogue', () => {
     await database.withOrg(orgId, (tx) => tx.execute(sql`update activities set published = true where code = 'MIG-ES'`));
     await database.withOrg(orgId, (tx) => tx.execute(sql`delete from activities where code = 'F-1'`));
     await check('after republishing and a delete');
+    // The current month is counted live, either side of today.
+    await database.withOrg(orgId, (tx) => tx.execute(sql`update activities set start_date = current_date - 1, end_date = current_date - 1 where code = 'ER-2022'`));
+    await database.withOrg(orgId, (tx) => tx.execute(sql`update activities set start_date = current_date, end_date = null where code = 'MIG-ES'`));
+    await check('after moving activities to yesterday and today');
+    const [past, upcoming] = [await codes({ when: 'past' }), await codes({ when: 'upcoming' })];
+    assert.ok(past.includes('ER-2022') && !past.includes('MIG-ES'), past.join());
+    assert.ok(upcoming.includes('MIG-ES') && upcoming.includes('STAT-EN') && !upcoming.includes('ER-2022'), upcoming.join());
     assert.deepEqual(await codes({ q: 'migraciones américa' }), ['MIG-ES']);
   });
 

@@ -15,6 +15,7 @@ import {
   pgEnum,
   pgTable,
   primaryKey,
+  smallint,
   text,
   timestamp,
   uniqueIndex,
@@ -107,7 +108,7 @@ export const resources = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.id] }),
     uniqueIndex('resources_title_key').on(t.orgId, t.title),
-    index('resources_search_idx').using('gin', t.searchVector),
+    index('resources_search_idx').using('gin', t.searchVector).with({ fastupdate: false }),
     orgIsolation(),
   ],
 );
@@ -153,8 +154,9 @@ export const catalogueActivitySearch = pgTable(
   (t) => [
     primaryKey({ columns: [t.orgId, t.activityId] }),
     foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }).onDelete('cascade'),
-    index('catalogue_activity_search_text_idx').using('gin', t.searchVector),
-    index('catalogue_activity_search_facets_idx').using('gin', t.facets),
+    // fastupdate off: a search would otherwise also read the pending list linearly (measured 1–6 ms a search).
+    index('catalogue_activity_search_text_idx').using('gin', t.searchVector).with({ fastupdate: false }),
+    index('catalogue_activity_search_facets_idx').using('gin', t.facets).with({ fastupdate: false }),
     index('catalogue_activity_search_start_idx').on(t.startDate.desc().nullsLast(), t.activityId),
     index('catalogue_activity_search_title_idx').on(t.title, t.activityId),
     index('catalogue_activity_search_last_idx').on(t.lastDate),
@@ -175,4 +177,31 @@ export const catalogueFacetCounts = pgTable(
     activities: integer('activities').notNull(),
   },
   (t) => [primaryKey({ columns: [t.orgId, t.facetKey] }), orgIsolation()],
+);
+
+/**
+ * The same counts split by when each activity ends (`last_date` of the projection), so that browsing
+ * the upcoming or the past activities without words or filters adds stored counts instead of counting
+ * the matched rows: one row per organisation, key and year (`month` 0) and one per organisation, key
+ * and month of that year (`month` 1–12). Past = the years before the current one, the months of the
+ * current year before the current one, and the current month's activities ended before today, counted
+ * live (search.ts); upcoming is the mirror image. Activities without dates are in neither. Same trigger.
+ */
+export const catalogueFacetPeriodCounts = pgTable(
+  'catalogue_facet_period_counts',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    facetKey: text('facet_key').notNull(),
+    year: integer('year').notNull(),
+    /** 1–12, or 0 for the whole year. */
+    month: smallint('month').notNull(),
+    activities: integer('activities').notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.facetKey, t.year, t.month] }),
+    // One index per kind of row the search reads: whole years before or after one, months of one year.
+    index('catalogue_facet_period_counts_years_idx').on(t.month, t.year),
+    index('catalogue_facet_period_counts_months_idx').on(t.year, t.month),
+    orgIsolation(),
+  ],
 );

@@ -112,9 +112,37 @@ function activityConditions(query: CatalogueQuery): SQL {
   return sql.join(conditions, sql` and `);
 }
 
-/** Browsing the whole catalogue, or one organisation's, reads the counts the trigger keeps. */
+/** Browsing the whole catalogue, or one organisation's, all of it or one period, reads the counts the trigger keeps. */
 function readsStoredCounts(query: CatalogueQuery): boolean {
-  return !query.q && !query.when && requiredFacetKeys(query).length === 0;
+  return !query.q && requiredFacetKeys(query).length === 0;
+}
+
+/**
+ * Counts per facet key (and `total`) of the published activities, of one organisation when asked,
+ * ending in the period asked. A period adds the stored counts of the whole years and the months of the
+ * current year on its side of the current month, and counts the current month's activities live (a few
+ * hundred rows at most, from the last-date index): exact whatever today's date is.
+ */
+function storedCounts(query: CatalogueQuery): SQL {
+  const org = (column: SQL) => (query.org ? organisationCondition(column, query.org) : sql`true`);
+  if (!query.when) {
+    return sql`select facet_key as key, sum(activities)::int as count from catalogue_facet_counts c where ${org(sql`c.org_id`)} group by facet_key`;
+  }
+  const year = sql`extract(year from current_date)::int`;
+  const month = sql`extract(month from current_date)::int`;
+  const monthStart = sql`(current_date - (extract(day from current_date)::int - 1))`;
+  const [storedPeriods, currentMonth] =
+    query.when === 'past'
+      ? [sql`(c.month = 0 and c.year < ${year}) or (c.year = ${year} and c.month between 1 and ${month} - 1)`,
+         sql`s.last_date >= ${monthStart} and s.last_date < current_date`]
+      : [sql`(c.month = 0 and c.year > ${year}) or (c.year = ${year} and c.month > ${month})`,
+         sql`s.last_date >= current_date and s.last_date < (${monthStart} + interval '1 month')::date`];
+  return sql`
+    select key, sum(count)::int as count from (
+      select c.facet_key as key, c.activities as count from catalogue_facet_period_counts c where ${org(sql`c.org_id`)} and (${storedPeriods})
+      union all
+      select key, 1 from catalogue_activity_search s, unnest(s.facets || 'total'::text) key where ${org(sql`s.org_id`)} and ${currentMonth}
+    ) periods group by key`;
 }
 
 function ranksByRelevance(query: CatalogueQuery): query is CatalogueQuery & { q: string } {
@@ -147,20 +175,18 @@ function pageActivities(query: CatalogueQuery): SQL {
 }
 
 /**
- * One statement. With words, filters or a period: the matched rows are materialised once, then the
- * page, the total and every facet are read from them (the facets in one unnest of their keys). Without:
- * the page comes straight from an index and the counts from `catalogue_facet_counts`.
+ * One statement. With words or filters: the matched rows are materialised once, then the page, the
+ * total and every facet are read from them (the facets in one unnest of their keys). Without: the page
+ * comes straight from an index and the counts from `catalogue_facet_counts`, or for a period from
+ * `catalogue_facet_period_counts` plus the current month's activities counted live.
  */
 function searchStatement(query: CatalogueQuery, pageSize: number, offset: number): SQL {
   if (readsStoredCounts(query)) {
-    const org = query.org ? organisationCondition(sql`org_id`, query.org) : sql`true`;
     return sql`
-      with facet_counts as (
-        select facet_key as key, sum(activities)::int as count from catalogue_facet_counts where ${org} group by facet_key
-      ),
+      with facet_counts as (${storedCounts(query)}),
       page as (
         select s.org_id, s.activity_id, s.title, s.start_date, 0::real as rank
-          from catalogue_activity_search s where ${query.org ? organisationCondition(sql`s.org_id`, query.org) : sql`true`}
+          from catalogue_activity_search s where ${activityConditions(query)}
          order by ${orderBy(query, 's')} limit ${pageSize} offset ${offset}
       )
       select coalesce((select count from facet_counts where key = 'total'), 0) as total, ${pageActivities(query)} as activities,
