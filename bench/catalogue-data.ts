@@ -1,12 +1,17 @@
 // The data of the catalogue benchmark (catalogue.bench.ts): `size` activities and resources (80/20) over
 // four organisations, generated in SQL so that every run holds identical rows. Not a benchmark itself.
-// Each attribute varies on its own cycle (24 topics in three languages, two themes of eleven, twelve
+// Each attribute varies on its own cycle (24 topics in three languages, two themes of eleven (one for a resource), twelve
 // countries, several languages per activity), so that facets are not correlated and a text query matches
 // a realistic share of the catalogue rather than a quarter of it.
 import { sql } from 'drizzle-orm';
 import { createOrganisation, type Organisation } from '../src/accounts/service.ts';
 import { themeCodes } from '../src/catalogue/service.ts';
 import type { Database } from '../src/db/database.ts';
+
+/** The eleven default theme codes (catalogue/vocabulary.ts), in the order the cycles below index them. */
+const themeCodeList = ['ethical_recruitment', 'labour_migration_governance', 'labour_migration_statistics', 'social_protection', 'skills_mobility',
+  'gender_and_migration', 'return_reintegration', 'diaspora_engagement', 'forced_labour_trafficking', 'social_dialogue', 'international_labour_standards'];
+const themeArray = sql.raw(`array[${themeCodeList.map((code) => `'${code}'`).join(',')}]`);
 
 export async function generateCatalogue(database: Database, size: number): Promise<Organisation[]> {
   const orgs: Organisation[] = [];
@@ -37,8 +42,7 @@ export async function generateCatalogue(database: Database, size: number): Promi
                            'gender and migration','normes internationales du travail','trata de personas','remittances','bilateral labour agreements',
                            'fair recruitment fees','domestic workers','seasonal work','climate mobility','reconnaissance des compétences',
                            'inspección del trabajo','pre-departure orientation','migrant welfare funds','data governance'] as topics,
-                     array['ethical_recruitment','labour_migration_governance','labour_migration_statistics','social_protection','skills_mobility',
-                           'gender_and_migration','return_reintegration','diaspora_engagement','forced_labour_trafficking','social_dialogue','international_labour_standards'] as themes,
+                     ${themeArray} as themes,
                      array['SN','PH','IT','MX','KE','NP','FR','ES','QA','BD','CO','MA'] as countries,
                      array['africa','asia','europe','americas','africa','asia','europe','europe','asia','asia','americas','africa'] as regions) vocabulary,
              generate_series(1, ${share}::int) i`);
@@ -48,8 +52,9 @@ export async function generateCatalogue(database: Database, size: number): Promi
                || ' ' || (array['on recruitment','sur la migration','de protección social','on skills','sur le dialogue social','de estadísticas'])[1 + (i / 8) % 6] || ' ' || i,
              'Resource about ' || (array['migration','fees','reintegration','data','gender','standards','welfare'])[1 + (i * 3) % 7] || ' ' || i,
              (array['handbook','toolkit','guide','video'])[1 + i % 4]::resource_type, array[(array['en','fr','es'])[1 + i % 3]],
-             array['ethical_recruitment'], true
-        from generate_series(1, ${Math.ceil(resourceCount / orgs.length)}::int) i`);
+             array[themes[1 + (i * 7) % 11]], true
+        from (select ${themeArray} as themes) vocabulary,
+             generate_series(1, ${Math.ceil(resourceCount / orgs.length)}::int) i`);
   }
   // What autovacuum would have done by the time anyone searches (the benchmark server runs with it off):
   // the stored counts are rewritten once per activity inside each bulk insert, and until a vacuum every
