@@ -25,11 +25,6 @@ const cases: Array<{ file: string; title: string; statement: SQL }> = [
     statement: indicatorStatement({ indicators: standard, period: { from: 2023, to: 2023 }, by: ['gender'], filters: none }, 'rollup', layout)!,
   },
   {
-    file: 'kpi-standard-set-by-gender-live.sql',
-    title: 'tracer kpi --period 2023 --by gender, computing the unit results in the statement (definitions other than the rollup\'s)',
-    statement: indicatorStatement({ indicators: standard, period: { from: 2023, to: 2023 }, by: ['gender'], filters: none }, 'live')!,
-  },
-  {
     file: 'rollup-fill.sql',
     title: 'the refresh of the rollup (indicator_units) for the activities marked in indicator_dirty, with the standard set',
     statement: rollupFillStatement(standard, ['00000000-0000-4000-8000-000000000001'])!,
