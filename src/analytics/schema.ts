@@ -1,8 +1,11 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   doublePrecision,
+  integer,
+  numeric,
   foreignKey,
   jsonb,
   pgTable,
@@ -13,6 +16,7 @@ import {
   uuid,
 } from 'drizzle-orm/pg-core';
 import { organisations } from '../accounts/schema.ts';
+import { activities } from '../catalogue/schema.ts';
 import { orgIdColumn, orgIsolation } from '../db/tenancy-schema.ts';
 import type { Localised } from './dimensions.ts';
 import type { DacCriterion, Direction, IndicatorDefinition, KirkpatrickLevel, Unit } from './definitions.ts';
@@ -78,4 +82,55 @@ export const analyticsSettings = pgTable(
     updatedBy: uuid('updated_by'),
   },
   (t) => [primaryKey({ columns: [t.orgId] }), check('analytics_settings_min_cell_size_check', sql`${t.minCellSize} between 1 and 1000`), orgIsolation()],
+);
+
+/**
+ * The rollup of the answer-based indicators: one row per unit (a respondent of an activity, or a
+ * response for means) holding its result for every answer-based indicator of the organisation, as
+ * the engine's unit-level SQL computes them (engine-repository.ts), so that a request only groups
+ * these rows by cell. Dimensions and filters are joined at query time, so an edit of a participant
+ * or an activity needs no refresh. Derived: triggers on responses, answers, instruments and indicator
+ * definitions mark activities in `indicator_dirty`; the engine recomputes those activities before it
+ * reads (exact at every read).
+ *   layout     which indicators the arrays hold, in which order: a digest of the organisation's
+ *              answer-based definitions (sorted by key) when the row was computed; the engine reads
+ *              a row only under the digest of the definitions it was asked for
+ *   numerator  per indicator: hits (shares), Σx (means), 0 (paired gains, cost per application)
+ *   valid      1/0 (shares), n (means)    missing  1/0 (shares), 1 when n = 0 (means); null: not a unit of it
+ *   squares    Σx² (means)                d        the paired difference (paired gains; null: missing)
+ */
+export const indicatorUnits = pgTable(
+  'indicator_units',
+  {
+    orgId: orgIdColumn().references(() => organisations.id, { onDelete: 'cascade' }),
+    activityId: uuid('activity_id').notNull(),
+    unitId: uuid('unit_id').notNull(),
+    participantId: uuid('participant_id'),
+    layout: uuid('layout').notNull(),
+    numerator: doublePrecision('numerator').array().notNull(),
+    valid: integer('valid').array().notNull(),
+    missing: integer('missing').array().notNull(),
+    squares: doublePrecision('squares').array().notNull(),
+    d: numeric('d').array().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.orgId, t.activityId, t.unitId] }), orgIsolation()],
+);
+
+/**
+ * Activities whose rows of `indicator_units` are out of date, one row per writing transaction (`xact`)
+ * so that a reader only takes (and deletes) marks whose writes it can see: a mark of a transaction
+ * still running stays for the next reader.
+ */
+export const indicatorDirty = pgTable(
+  'indicator_dirty',
+  {
+    orgId: orgIdColumn(),
+    activityId: uuid('activity_id').notNull(),
+    xact: bigint('xact', { mode: 'number' }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.orgId, t.activityId, t.xact] }),
+    foreignKey({ columns: [t.orgId, t.activityId], foreignColumns: [activities.orgId, activities.id] }).onDelete('cascade'),
+    orgIsolation(),
+  ],
 );

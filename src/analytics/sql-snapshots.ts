@@ -4,23 +4,30 @@
 import { PgDialect } from 'drizzle-orm/pg-core';
 import type { SQL } from 'drizzle-orm';
 import { standardIndicators } from './definitions.ts';
-import { frequencyStatement, indicatorStatement, type EngineRequest } from './engine-repository.ts';
+import { frequencyStatement, indicatorStatement, layoutOf, rollupFillStatement, type EngineRequest } from './engine-repository.ts';
 
 export const SNAPSHOT_FOLDER = new URL('./sql/', import.meta.url);
 
 const standard = standardIndicators.map(({ key, definition }) => ({ key, definition }));
 const none = { fields: [], answers: [] };
 
+const layout = layoutOf(standard);
+
 const cases: Array<{ file: string; title: string; statement: SQL }> = [
   {
     file: 'kpi-standard-set.sql',
-    title: 'tracer kpi --period 2023 (the standard set, no disaggregation)',
-    statement: indicatorStatement({ indicators: standard, period: { from: 2023, to: 2023 }, by: [], filters: none })!,
+    title: 'tracer kpi --period 2023 (the standard set, no disaggregation; over the rollup)',
+    statement: indicatorStatement({ indicators: standard, period: { from: 2023, to: 2023 }, by: [], filters: none }, 'rollup', layout)!,
   },
   {
     file: 'kpi-standard-set-by-gender.sql',
-    title: 'tracer kpi --period 2023 --by gender',
-    statement: indicatorStatement({ indicators: standard, period: { from: 2023, to: 2023 }, by: ['gender'], filters: none })!,
+    title: 'tracer kpi --period 2023 --by gender (over the rollup)',
+    statement: indicatorStatement({ indicators: standard, period: { from: 2023, to: 2023 }, by: ['gender'], filters: none }, 'rollup', layout)!,
+  },
+  {
+    file: 'rollup-fill.sql',
+    title: 'the refresh of the rollup (indicator_units) for the activities marked in indicator_dirty, with the standard set',
+    statement: rollupFillStatement(standard, ['00000000-0000-4000-8000-000000000001'])!,
   },
   {
     file: 'kpi-two-dimensions-filtered.sql',
@@ -30,7 +37,7 @@ const cases: Array<{ file: string; title: string; statement: SQL }> = [
       period: { from: 2022, to: 2023 },
       by: ['region', 'modality'],
       filters: { fields: [{ key: 'programme', value: 'labour' }], answers: [{ question: 'office', value: 'country_office' }] },
-    } satisfies EngineRequest)!,
+    } satisfies EngineRequest, 'rollup', layout)!,
   },
   {
     file: 'freq.sql',

@@ -30,6 +30,8 @@ export const DERIVED_TABLES: Readonly<Record<string, string>> = {
   catalogue_activity_search: 'the public search projection of published activities, written by the trigger on activities',
   catalogue_facet_counts: 'facet counts of published activities, written by the same trigger',
   catalogue_facet_period_counts: 'facet counts of published activities by year and month of their last date, written by the same trigger',
+  indicator_units: 'the rollup of the answer-based indicators, recomputed by the engine from responses and answers',
+  indicator_dirty: 'activities whose rollup rows are out of date, marked by triggers on responses, answers and definitions',
 };
 
 /** Global tables, in restore order, with what a one-organisation backup takes of them. */

@@ -17,13 +17,12 @@ with act as (
      where a.end_date >= make_date($2::int, 1, 1) and a.end_date < make_date($3::int, 1, 1) and true
   ), resp as (
     select r.id as response_id, r.activity_id, coalesce(r.participant_id, r.id) as unit_id, r.participant_id,
-           r.instrument_id, r.instrument_version_id, i.purpose, r.score, r.max_score, r.submitted_at, act.period, act.cost, (null::text) as d1, (null::text) as d2
+           r.instrument_id, r.instrument_version_id, i.purpose, r.score, r.max_score, r.submitted_at
       from responses r
       join act on act.activity_id = r.activity_id
       join instruments i on i.id = r.instrument_id
       left join participants p on p.id = r.participant_id
-     where r.status = 'complete'
-       and ((p.gender::text) = $4)
+     where r.status = 'complete' and ((p.gender::text) = $4)
   ), vq as (
     select v.id as version_id, q.question ->> 'key' as question_key
       from instrument_versions v

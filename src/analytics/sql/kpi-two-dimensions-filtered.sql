@@ -9,178 +9,95 @@
 --   $6 = "country_office"
 --   $7 = "country_office"
 --   $8 = "country_office"
---   $9 = "enrolled"
---   $10 = "completed"
---   $11 = "certified"
---   $12 = "office"
---   $13 = "country_office"
---   $14 = "country_office"
---   $15 = "country_office"
---   $16 = "relevance"
---   $17 = "eoa_relevance"
---   $18 = 0
---   $19 = "agree"
---   $20 = "strongly_agree"
---   $21 = false
---   $22 = "theory_to_practice"
---   $23 = "eoa_theory_practice"
---   $24 = 0
---   $25 = "agree"
---   $26 = "strongly_agree"
---   $27 = false
---   $28 = "can_apply"
---   $29 = "eoa_can_apply"
---   $30 = 0
---   $31 = "agree"
---   $32 = "strongly_agree"
---   $33 = false
---   $34 = "needs_met"
---   $35 = "fu_needs_met"
---   $36 = 0
---   $37 = "fully"
---   $38 = "great_extent"
---   $39 = "sufficiently"
---   $40 = false
---   $41 = "needs_met"
---   $42 = "eoa_needs_met"
---   $43 = 1
---   $44 = "fully"
---   $45 = "great_extent"
---   $46 = "sufficiently"
---   $47 = false
---   $48 = "knowledge_application"
---   $49 = "fu_use"
---   $50 = 0
---   $51 = "significant_input"
---   $52 = "helpful_specific"
---   $53 = false
---   $54 = "competence_improvement"
---   $55 = "fu_competence_change"
---   $56 = 0
---   $57 = "very_large"
---   $58 = "large"
---   $59 = false
---   $60 = "performance_improvement"
---   $61 = "fu_performance_change"
---   $62 = 0
---   $63 = "very_large"
---   $64 = "large"
---   $65 = false
---   $66 = "tangible_change"
---   $67 = "fu_tangible_change"
---   $68 = 0
---   $69 = "none"
---   $70 = true
---   $71 = "eoa_relevance"
---   $72 = "eoa_theory_practice"
---   $73 = "eoa_can_apply"
---   $74 = "fu_needs_met"
---   $75 = "eoa_needs_met"
---   $76 = "fu_use"
---   $77 = "fu_competence_change"
---   $78 = "fu_performance_change"
---   $79 = "fu_tangible_change"
---   $80 = "application_examples"
---   $81 = "fu_application_example"
---   $82 = "follow_up"
---   $83 = "fu_application_example"
---   $84 = "pre_test"
---   $85 = "post_test"
---   $86 = "pre_test"
---   $87 = "post_test"
---   $88 = "knowledge_gain"
---   $89 = "mean_gain"
---   $90 = "knowledge_gain_normalised"
---   $91 = "mean_normalised_gain"
---   $92 = "knowledge_acquisition"
---   $93 = "share_improved"
---   $94 = "women_share"
---   $95 = "woman"
---   $96 = "ldc_share"
---   $97 = "ldc"
---   $98 = "social_partner_share"
---   $99 = "workers"
---   $100 = "employers"
+--   $9 = "woman"
+--   $10 = "ldc"
+--   $11 = "workers"
+--   $12 = "employers"
+--   $13 = "enrolled"
+--   $14 = "completed"
+--   $15 = "certified"
+--   $16 = "office"
+--   $17 = "country_office"
+--   $18 = "country_office"
+--   $19 = "country_office"
+--   $20 = "knowledge_gain"
+--   $21 = "mean_gain"
+--   $22 = 7
+--   $23 = "knowledge_gain_normalised"
+--   $24 = "mean_normalised_gain"
+--   $25 = 8
+--   $26 = "knowledge_acquisition"
+--   $27 = "share_improved"
+--   $28 = 5
+--   $29 = "relevance"
+--   $30 = "theory_to_practice"
+--   $31 = "can_apply"
+--   $32 = "application_examples"
+--   $33 = "needs_met"
+--   $34 = "knowledge_application"
+--   $35 = "competence_improvement"
+--   $36 = "performance_improvement"
+--   $37 = "tangible_change"
+--   $38 = "women_share"
+--   $39 = "ldc_share"
+--   $40 = "social_partner_share"
+--   $41 = "~stale"
+--   $42 = "b0dcfcb8-7987-eaf4-dbdb-10d9c556bf38"
 with act as (
     select a.id as activity_id, $1::text as period, extract(year from a.end_date)::int as year,
            a.modality::text as modality, a.programme, a.fee_type::text as fee_type, a.languages[1] as language,
            a.cost::float8 as cost, coalesce(a.start_date, a.end_date) as ldc_on
       from activities a
      where a.end_date >= make_date($2::int, 1, 1) and a.end_date < make_date($3::int, 1, 1) and (a.programme = $4)
-  ), resp as (
-    select r.id as response_id, r.activity_id, coalesce(r.participant_id, r.id) as unit_id, r.participant_id,
-           r.instrument_id, r.instrument_version_id, i.purpose, r.score, r.max_score, r.submitted_at, act.period, act.cost, (p.region) as d1, (act.modality) as d2
-      from responses r
-      join act on act.activity_id = r.activity_id
-      join instruments i on i.id = r.instrument_id
-      left join participants p on p.id = r.participant_id
-     where r.status = 'complete'
-       and (exists (
+  ),
+  units_in_scope as materialized (
+    select u.activity_id, u.unit_id, u.participant_id, u.layout, u.numerator, u.valid, u.missing, u.squares, u.d
+      from indicator_units u
+     where u.activity_id in (select activity_id from act)
+  ),
+  units as (
+    select u.activity_id, u.layout, u.numerator, u.valid, u.missing, u.squares, u.d, act.period, act.cost, (p.region) as d1, (act.modality) as d2
+      from units_in_scope u
+      join act on act.activity_id = u.activity_id
+      left join participants p on p.id = u.participant_id
+     where (exists (
         select 1 from answers fa join responses fr on fr.id = fa.response_id
          where fa.question_key = $5
            and (fa.choice_code = $6 or fa.text_value = $7 or fa.numeric_value::text = $8)
-           and fr.status = 'complete' and fr.activity_id = r.activity_id and coalesce(fr.participant_id, fr.id) = coalesce(r.participant_id, r.id)))
-  ),
-  vq as (
-    select v.id as version_id, q.question ->> 'key' as question_key
-      from instrument_versions v
-      cross join lateral jsonb_path_query(v.definition, 'strict $.pages[*].questions[*]') as q(question)
-     where q.question ->> 'type' <> 'matrix'
-    union all
-    select v.id, (q.question ->> 'key') || '/' || (r.row ->> 'key')
-      from instrument_versions v
-      cross join lateral jsonb_path_query(v.definition, 'strict $.pages[*].questions[*]') as q(question)
-      cross join lateral jsonb_array_elements(q.question -> 'rows') as r(row)
-     where q.question ->> 'type' = 'matrix'
+           and fr.status = 'complete' and fr.activity_id = u.activity_id and coalesce(fr.participant_id, fr.id) = coalesce(u.participant_id, u.unit_id)))
   ),
   enrolled as (
-    select e.activity_id, e.participant_id, e.status in ('completed', 'certified') as completed, act.period, act.cost, (p.region) as d1, (act.modality) as d2,
-           p.gender, p.disability_status, p.birth_year, p.region, p.nationality, p.constituent_group
+    select e.activity_id, e.participant_id, e.status in ('completed', 'certified') as completed, act.period, act.cost, (p.region) as d1, (act.modality) as d2, case when (p.gender is not null and p.gender <> 'prefer_not_to_say') then (p.gender::text) = any(array[$9::text]) end as "property_0", case when (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null then (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) = any(array[$10::text]) end as "property_1", case when (p.constituent_group::text) is not null then (p.constituent_group::text) = any(array[$11::text, $12::text]) end as "property_2"
       from enrolments e
       join act on act.activity_id = e.activity_id
       join participants p on p.id = e.participant_id
-     where e.role = 'participant' and e.status = any(array[$9, $10, $11]::enrolment_status[])
+     where e.role = 'participant' and e.status = any(array[$13, $14, $15]::enrolment_status[])
        and (exists (
         select 1 from answers fa join responses fr on fr.id = fa.response_id
-         where fa.question_key = $12
-           and (fa.choice_code = $13 or fa.text_value = $14 or fa.numeric_value::text = $15)
+         where fa.question_key = $16
+           and (fa.choice_code = $17 or fa.text_value = $18 or fa.numeric_value::text = $19)
            and fr.status = 'complete' and fr.activity_id = e.activity_id and coalesce(fr.participant_id, fr.id) = e.participant_id))
   ),
-  ais_spec(indicator, question_key, priority, codes, any_except) as (values ($16::text, $17::text, $18::int, array[$19::text, $20::text], $21::boolean), ($22::text, $23::text, $24::int, array[$25::text, $26::text], $27::boolean), ($28::text, $29::text, $30::int, array[$31::text, $32::text], $33::boolean), ($34::text, $35::text, $36::int, array[$37::text, $38::text, $39::text], $40::boolean), ($41::text, $42::text, $43::int, array[$44::text, $45::text, $46::text], $47::boolean), ($48::text, $49::text, $50::int, array[$51::text, $52::text], $53::boolean), ($54::text, $55::text, $56::int, array[$57::text, $58::text], $59::boolean), ($60::text, $61::text, $62::int, array[$63::text, $64::text], $65::boolean), ($66::text, $67::text, $68::int, array[$69::text], $70::boolean)),
-  ais_units as (
-        select indicator, period, d1, d2, min(rank) as first_valid
-          from (select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, null::int as rank from resp join vq on vq.version_id = resp.instrument_version_id join "ais_spec" s on s.question_key = vq.question_key
-                union all
-                select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, s.priority * 2 + case when (a.choice_code = any(s.codes)) <> s.any_except then 0 else 1 end
-                  from answers a join "ais_spec" s on s.question_key = a.question_key join resp on resp.response_id = a.response_id
-     where a.question_key = any(array[$71::text, $72::text, $73::text, $74::text, $75::text, $76::text, $77::text, $78::text, $79::text]) and a.activity_id = any(array(select activity_id from act)) and a.choice_code is not null) ranked
-         group by indicator, activity_id, unit_id, period, d1, d2
-      ),
-  tne_spec(indicator, question_key, among) as (values ($80::text, $81::text, $82::text)),
-  tne_units as (
-        select indicator, period, d1, d2, bool_or(written) as written
-          from (select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, true as asked, false as written from resp join vq on vq.version_id = resp.instrument_version_id join "tne_spec" s on s.question_key = vq.question_key where (s.among is null or s.among = resp.purpose)
-                union all
-                select s.indicator, resp.activity_id, resp.unit_id, resp.period, resp.d1, resp.d2, false, true from answers a join "tne_spec" s on s.question_key = a.question_key join resp on resp.response_id = a.response_id
-     where a.question_key = any(array[$83::text]) and a.activity_id = any(array(select activity_id from act)) and (s.among is null or s.among = resp.purpose) and btrim(a.text_value) <> '') rows
-         group by indicator, activity_id, unit_id, period, d1, d2
-        having bool_or(asked)
-      ),
-  pg_scores as (
-        select distinct on (activity_id, unit_id, purpose) activity_id, unit_id, purpose, period, d1, d2,
-               score / max_score as share, score
-          from resp
-         where participant_id is not null and score is not null and max_score > 0
-           and purpose in ($84, $85)
-         order by activity_id, unit_id, purpose, submitted_at desc
-      ),
-  "pg_pairs_0" as (
-        select coalesce(b.period, f.period) as period, coalesce(b.d1, f.d1) as d1, coalesce(b.d2, f.d2) as d2,
-               b.score as pre_score, b.share as pre_share, f.score as post_score, f.share as post_share
-          from (select * from pg_scores where purpose = $86) b
-          full join (select * from pg_scores where purpose = $87) f on f.activity_id = b.activity_id and f.unit_id = b.unit_id
-      ),
-  pg_units as (select $88::text as indicator, $89::text as statistic, period, d1, d2, round((post_score - pre_score)::numeric, 9) as d from "pg_pairs_0" union all select $90::text as indicator, $91::text as statistic, period, d1, d2, case when pre_share < 1 then round(((post_share - pre_share) / (1 - pre_share))::numeric, 9) end as d from "pg_pairs_0" union all select $92::text as indicator, $93::text as statistic, period, d1, d2, round((post_share - pre_share)::numeric, 9) as d from "pg_pairs_0"),
+  summed as (select period, d1, d2, sum(numerator[11]) as "n0", sum(valid[11]) as "v0", sum(missing[11]) as "m0",
+           sum(squares[11]) as "s0", count(missing[11]) as "c0",
+           sum(numerator[13]) as "n1", sum(valid[13]) as "v1", sum(missing[13]) as "m1",
+           sum(squares[13]) as "s1", count(missing[13]) as "c1",
+           sum(numerator[2]) as "n2", sum(valid[2]) as "v2", sum(missing[2]) as "m2",
+           sum(squares[2]) as "s2", count(missing[2]) as "c2",
+           sum(numerator[1]) as "n3", sum(valid[1]) as "v3", sum(missing[1]) as "m3",
+           sum(squares[1]) as "s3", count(missing[1]) as "c3",
+           sum(numerator[9]) as "n4", sum(valid[9]) as "v4", sum(missing[9]) as "m4",
+           sum(squares[9]) as "s4", count(missing[9]) as "c4",
+           sum(numerator[6]) as "n5", sum(valid[6]) as "v5", sum(missing[6]) as "m5",
+           sum(squares[6]) as "s5", count(missing[6]) as "c5",
+           sum(numerator[3]) as "n6", sum(valid[3]) as "v6", sum(missing[3]) as "m6",
+           sum(squares[3]) as "s6", count(missing[3]) as "c6",
+           sum(numerator[10]) as "n7", sum(valid[10]) as "v7", sum(missing[10]) as "m7",
+           sum(squares[10]) as "s7", count(missing[10]) as "c7",
+           sum(numerator[12]) as "n8", sum(valid[12]) as "v8", sum(missing[12]) as "m8",
+           sum(squares[12]) as "s8", count(missing[12]) as "c8" from units group by period, d1, d2),
+  pg_spec(indicator, statistic, at) as (values ($20::text, $21::text, $22::int), ($23::text, $24::text, $25::int), ($26::text, $27::text, $28::int)),
+  pg_units as (select s.indicator, s.statistic, u.period, u.d1, u.d2, u.d[s.at] as d from units u cross join pg_spec s where u.missing[s.at] is not null),
   pg_ranks as (
         select indicator, period, d1, d2,
                (count(*) filter (where d <> 0))::int as n_nonzero, (count(*) filter (where d = 0))::int as n_zero,
@@ -193,34 +110,25 @@ with act as (
                   from pg_units where d is not null and statistic <> 'share_improved') ranked
          group by indicator, period, d1, d2
       )
-select * from ((select indicator, period, d1, d2,
-           (count(*) filter (where first_valid % 2 = 0))::float8 as numerator,
-           (count(first_valid))::int as denominator,
-           (count(*) filter (where first_valid is null))::int as missing,
-           null::float8 as sum_of_squares, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from ais_units
-     group by indicator, period, d1, d2)
+select * from ((select k.indicator, s.period, s.d1, s.d2, k.numerator::float8, k.valid::int, k.missing::int, k.squares::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
+      from summed s cross join lateral (values ($29::text, s."n0", s."v0", s."m0", s."s0", s."c0"), ($30::text, s."n1", s."v1", s."m1", s."s1", s."c1"), ($31::text, s."n2", s."v2", s."m2", s."s2", s."c2"), ($32::text, s."n3", s."v3", s."m3", s."s3", s."c3"), ($33::text, s."n4", s."v4", s."m4", s."s4", s."c4"), ($34::text, s."n5", s."v5", s."m5", s."s5", s."c5"), ($35::text, s."n6", s."v6", s."m6", s."s6", s."c6"), ($36::text, s."n7", s."v7", s."m7", s."s7", s."c7"), ($37::text, s."n8", s."v8", s."m8", s."s8", s."c8")) as k(indicator, numerator, valid, missing, squares, units)
+     where k.units > 0)
 union all
-(select indicator, period, d1, d2, (count(*) filter (where written))::float8, count(*)::int, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from tne_units group by indicator, period, d1, d2)
+(select c.indicator, c.period, c.d1, c.d2, c.numerator, c.valid, c.missing, c.squares, r.n_nonzero, r.n_zero, r.positive_rank_sum, r.tie_correction
+      from (select indicator, period, d1, d2,
+                   case when min(statistic) = 'share_improved' then (count(*) filter (where d > 0))::float8 else coalesce(sum(d), 0)::float8 end as numerator,
+                   (count(d))::int as valid, (count(*) filter (where d is null))::int as missing,
+                   case when min(statistic) = 'share_improved' then null else coalesce(sum(d * d), 0)::float8 end as squares
+              from pg_units group by indicator, period, d1, d2) c
+      left join pg_ranks r on r.indicator = c.indicator and r.period = c.period and r.d1 is not distinct from c.d1 and r.d2 is not distinct from c.d2)
 union all
-(select u.indicator, u.period, u.d1, u.d2,
-           case when min(u.statistic) = 'share_improved' then (count(*) filter (where u.d > 0))::float8 else coalesce(sum(u.d), 0)::float8 end,
-           (count(u.d))::int, (count(*) filter (where u.d is null))::int,
-           case when min(u.statistic) = 'share_improved' then null else coalesce(sum(u.d * u.d), 0)::float8 end,
-           min(r.n_nonzero), min(r.n_zero), min(r.positive_rank_sum), min(r.tie_correction)
-      from pg_units u
-      left join pg_ranks r on r.indicator = u.indicator and r.period = u.period and r.d1 is not distinct from u.d1 and r.d2 is not distinct from u.d2
-     group by u.indicator, u.period, u.d1, u.d2)
+(select $38::text, period, d1, d2,
+           (count(*) filter (where "property_0"))::float8, (count("property_0"))::int, (count(*) filter (where "property_0" is null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
+      from enrolled group by period, d1, d2 union all select $39::text, period, d1, d2,
+           (count(*) filter (where "property_1"))::float8, (count("property_1"))::int, (count(*) filter (where "property_1" is null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
+      from enrolled group by period, d1, d2 union all select $40::text, period, d1, d2,
+           (count(*) filter (where "property_2"))::float8, (count("property_2"))::int, (count(*) filter (where "property_2" is null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
+      from enrolled group by period, d1, d2)
 union all
-(select $94::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say') and (p.gender::text) = any(array[$95::text])))::float8,
-           (count(*) filter (where (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, (count(*) filter (where not (p.gender is not null and p.gender <> 'prefer_not_to_say')))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $96::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null and (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) = any(array[$97::text])))::float8,
-           (count(*) filter (where (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null))::int, (count(*) filter (where not (case tracer_ldc_on(p.nationality, act.ldc_on) when true then 'ldc' when false then 'non_ldc' end) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2 union all select $98::text, p.period, p.d1, p.d2,
-           (count(*) filter (where (p.constituent_group::text) is not null and (p.constituent_group::text) = any(array[$99::text, $100::text])))::float8,
-           (count(*) filter (where (p.constituent_group::text) is not null))::int, (count(*) filter (where not (p.constituent_group::text) is not null))::int, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction
-      from enrolled p join act on act.activity_id = p.activity_id group by p.period, p.d1, p.d2)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
+(select $41::text, null::text, null::text, null::text, count(*)::float8, 0, 0, null::float8, null::int as n_nonzero, null::int as n_zero, null::float8 as positive_rank_sum, null::float8 as tie_correction from units where layout <> $42::uuid)) as cells(indicator, period, d1, d2, numerator, denominator, missing, sum_of_squares, n_nonzero, n_zero, positive_rank_sum, tie_correction)
 order by indicator, period, d1 nulls last, d2 nulls last;
